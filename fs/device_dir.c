@@ -1,0 +1,130 @@
+#define G_LOG_DOMAIN "device-dir"
+#include "fs/device_dir.h"
+#include "fs/vfiofs_private.h"
+#include "vfio/container.h"
+#include "vfio/device.h"
+
+#include <linux/vfio.h>
+
+struct fs_device *fs_device_ref(struct fs_device *dev)
+{
+	g_atomic_int_inc(&dev->refs);
+	return dev;
+}
+
+void fs_device_unref(struct fs_device *dev)
+{
+	if (!g_atomic_int_dec_and_test(&dev->refs))
+		return;
+	g_rw_lock_clear(&dev->lock);
+	g_free(dev);
+}
+
+struct vfio_device *fs_device_get(struct fs_device *dev)
+{
+	g_rw_lock_reader_lock(&dev->lock);
+	if (dev->vdev)
+		return dev->vdev;
+	g_rw_lock_reader_unlock(&dev->lock);
+	return NULL;
+}
+
+void fs_device_put(struct fs_device *dev)
+{
+	g_rw_lock_reader_unlock(&dev->lock);
+}
+
+/* Owner-only permission bits from a region's VFIO flags. */
+static mode_t region_mode(const struct vfio_region *r)
+{
+	return ((r->flags & VFIO_REGION_INFO_FLAG_READ) ? 0400 : 0) |
+	       ((r->flags & VFIO_REGION_INFO_FLAG_WRITE) ? 0200 : 0);
+}
+
+static void add_region_file(struct fs_tree *t, struct fs_node *dir, struct vfio_device *vdev,
+			    unsigned index)
+{
+	struct vfio_region *r = vfio_device_region(vdev, index);
+	struct fs_node *n;
+	mode_t mode;
+
+	if (!r)
+		return;
+	/* The ROM is read-only whatever the flags say (SPEC). */
+	mode = index == VFIO_PCI_ROM_REGION_INDEX ? (region_mode(r) & 0400) : region_mode(r);
+	n = fs_tree_add(t, dir, r->name, FS_REGION, S_IFREG | mode);
+	n->region = index;
+	n->size = r->size;
+}
+
+static void populate(struct fs_tree *t, struct fs_node *dir, struct vfio_device *vdev)
+{
+	fs_tree_add(t, dir, "info", FS_INFO, S_IFREG | 0444);
+	add_region_file(t, dir, vdev, VFIO_PCI_CONFIG_REGION_INDEX);
+	for (unsigned i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++)
+		add_region_file(t, dir, vdev, i);
+	add_region_file(t, dir, vdev, VFIO_PCI_ROM_REGION_INDEX);
+	fs_tree_add(t, dir, "irq", FS_IRQ, S_IFREG | 0600);
+	fs_tree_add(t, dir, "dma", FS_DEVICE_DMA, S_IFREG | 0600);
+	fs_tree_add(t, dir, "reset", FS_RESET, S_IFREG | 0200);
+}
+
+static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const char *why)
+{
+	int rc;
+
+	if (fs->cfg.noreset || !vfio_device_can_reset(vdev))
+		return;
+	rc = vfio_device_reset(vdev);
+	if (rc < 0)
+		g_warning("%s: reset on %s failed: %s", vdev->name, why, g_strerror(-rc));
+}
+
+bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
+			  GError **err)
+{
+	struct vfio_device *vdev = vfio_container_attach(fs->container, pci_addr, err);
+	struct fs_device *dev;
+	struct fs_node *dir;
+
+	if (!vdev)
+		return false;
+	reset_quietly(fs, vdev, "attach");
+	dev = g_new0(struct fs_device, 1);
+	dev->refs = 1;
+	g_rw_lock_init(&dev->lock);
+	dev->vdev = vdev;
+	g_strlcpy(dev->name, pci_addr, sizeof(dev->name));
+
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_add(&fs->tree, fs->tree.root, pci_addr, FS_DEVICE_DIR, S_IFDIR | 0755);
+	dir->dev = dev;  /* the directory takes the first reference */
+	populate(&fs->tree, dir, vdev);
+	g_mutex_unlock(&fs->tree.lock);
+	if (dir_out)
+		*dir_out = dir;
+	return true;
+}
+
+struct fs_device *fs_device_dir_remove(struct vfiofs *fs, struct fs_node *dir)
+{
+	struct fs_device *dev = fs_device_ref(dir->dev);
+
+	fs_tree_remove(&fs->tree, dir);
+	return dev;
+}
+
+void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
+{
+	struct vfio_device *vdev;
+
+	/* The writer lock waits for every operation in flight on this device. */
+	g_rw_lock_writer_lock(&dev->lock);
+	vdev = dev->vdev;
+	dev->vdev = NULL;
+	if (vdev) {
+		reset_quietly(fs, vdev, "detach");
+		vfio_container_detach(fs->container, vdev);
+	}
+	g_rw_lock_writer_unlock(&dev->lock);
+}

@@ -1,0 +1,37 @@
+/*
+ * A device as the file system holds it: the vfio device, a lock that lets
+ * file operations run side by side while detach waits for them, and a
+ * reference count so open files outlive rmdir safely.
+ */
+#pragma once
+
+#include "fs/fs.h"
+#include "vfio/pci_addr.h"
+
+struct fs_node;
+struct vfio_device;
+
+struct fs_device {
+	gint refs;
+	GRWLock lock;              /* read: a file operation; write: detach */
+	struct vfio_device *vdev;  /* NULL once detached */
+	char name[VFIO_PCI_ADDR_LEN];
+};
+
+struct fs_device *fs_device_ref(struct fs_device *dev);
+void fs_device_unref(struct fs_device *dev);
+
+/*
+ * Takes the device for one operation: its vfio device, with the read lock
+ * held, or NULL (ENODEV) if it was detached.  Pair with fs_device_put().
+ */
+struct vfio_device *fs_device_get(struct fs_device *dev);
+void fs_device_put(struct fs_device *dev);
+
+/* Attach with its directory (tree lock not held). */
+bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
+			  GError **err);
+/* Takes the directory out of the tree (tree lock held) and returns its device to detach. */
+struct fs_device *fs_device_dir_remove(struct vfiofs *fs, struct fs_node *dir);
+/* Disables and resets (unless noreset) and detaches; tree lock not held. */
+void fs_device_detach(struct vfiofs *fs, struct fs_device *dev);

@@ -1,0 +1,36 @@
+/* The vfiofs file system over the vfio layer: what the daemon (src/) sees of fs/. */
+#pragma once
+
+#define FUSE_USE_VERSION 314
+#include <fuse_lowlevel.h>
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vfio_container;
+
+enum vfiofs_intx_eoi {
+	VFIOFS_INTX_EOI_BAR,     /* any BAR access unmasks INTx (as QEMU does) */
+	VFIOFS_INTX_EOI_MANUAL,  /* only the irq file's "unmask" does */
+};
+
+struct vfiofs_config {
+	bool noreset;            /* do not reset devices on attach and detach */
+	bool hugepages;          /* back DMA buffers with huge pages */
+	uint64_t iova_max;       /* highest IOVA the allocator hands out; 0: no limit */
+	enum vfiofs_intx_eoi intx_eoi;
+	uid_t uid;               /* owner of every file: the mounting user */
+	gid_t gid;
+};
+
+struct vfiofs;
+
+struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg);
+/* Detaches every device (resetting it unless noreset) and frees the tree. */
+void vfiofs_free(struct vfiofs *fs);
+/* Attaches a device and gives it a directory; err says why not. */
+bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err);
+unsigned vfiofs_device_count(struct vfiofs *fs);
+
+/* The low-level operations; the session's userdata is the struct vfiofs. */
+extern const struct fuse_lowlevel_ops vfiofs_ops;

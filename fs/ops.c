@@ -1,0 +1,395 @@
+/*
+ * The libfuse low-level operations: the tree (lookup, getattr, readdir,
+ * mkdir/rmdir of device directories) here, file contents in the *_file.c
+ * files by way of struct fs_file_ops.
+ */
+#define G_LOG_DOMAIN "ops"
+#include "fs/device_dir.h"
+#include "fs/file_ops.h"
+#include "fs/vfiofs_private.h"
+#include "vfio/error.h"
+#include "vfio/pci_addr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+/* Everything changes only through this daemon, so the kernel may cache names and sizes long. */
+#define FIXED_TIMEOUT 3600.0
+
+static const struct fs_file_ops *const file_ops[] = {
+	[FS_CONTAINER] = &fs_text_file_ops,
+	[FS_INFO] = &fs_text_file_ops,
+	[FS_REGION] = &fs_region_file_ops,
+	[FS_RESET] = &fs_reset_file_ops,
+	/* FS_IRQ and FS_DEVICE_DMA: not yet implemented, EOPNOTSUPP */
+};
+
+static struct vfiofs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static bool is_text(const struct fs_node *n)
+{
+	return n->kind == FS_INFO || n->kind == FS_CONTAINER;
+}
+
+/* Tree lock held. */
+static void node_stat(struct vfiofs *fs, const struct fs_node *n, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = n->ino;
+	st->st_mode = n->mode;
+	st->st_nlink = S_ISDIR(n->mode) ? 2 : 1;
+	st->st_uid = fs->cfg.uid;
+	st->st_gid = fs->cfg.gid;
+	st->st_size = n->size;
+	st->st_blksize = 4096;
+	st->st_atim = st->st_mtim = st->st_ctim = fs->mount_time;
+	if (is_text(n)) {
+		g_autofree char *text = fs_text_snapshot(fs, n);
+
+		st->st_size = text ? strlen(text) : 0;
+	}
+}
+
+static double attr_timeout(const struct fs_node *n)
+{
+	return is_text(n) ? 0.0 : FIXED_TIMEOUT;
+}
+
+/* Tree lock held; counts the lookup the reply hands the kernel. */
+static void fill_entry(struct vfiofs *fs, struct fs_node *n, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	n->nlookup++;
+	e->ino = n->ino;
+	e->attr_timeout = attr_timeout(n);
+	e->entry_timeout = FIXED_TIMEOUT;
+	node_stat(fs, n, &e->attr);
+}
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* open(O_TRUNC) reaches us as a flag we ignore, so "echo 1 > reset" works. */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	/* One request at a time per read(2): device accesses stay in ascending order. */
+	conn->want &= ~(FUSE_CAP_ASYNC_DIO | FUSE_CAP_ASYNC_READ);
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct vfiofs *fs = fs_of(req);
+	struct fuse_entry_param e;
+	struct fs_node *dir, *n;
+
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_get(&fs->tree, parent);
+	n = dir ? fs_tree_child(dir, name) : NULL;
+	if (n)
+		fill_entry(fs, n, &e);
+	g_mutex_unlock(&fs->tree.lock);
+	if (!n)
+		fuse_reply_err(req, ENOENT);
+	else
+		fuse_reply_entry(req, &e);
+}
+
+static void forget_one(struct vfiofs *fs, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct fs_node *n = fs_tree_get(&fs->tree, ino);
+
+	if (n)
+		fs_tree_forget(&fs->tree, n, nlookup);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct vfiofs *fs = fs_of(req);
+
+	g_mutex_lock(&fs->tree.lock);
+	forget_one(fs, ino, nlookup);
+	g_mutex_unlock(&fs->tree.lock);
+	fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+	struct vfiofs *fs = fs_of(req);
+
+	g_mutex_lock(&fs->tree.lock);
+	for (size_t i = 0; i < count; i++)
+		forget_one(fs, forgets[i].ino, forgets[i].nlookup);
+	g_mutex_unlock(&fs->tree.lock);
+	fuse_reply_none(req);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct vfiofs *fs = fs_of(req);
+	struct fs_node *n;
+	struct stat st;
+	double timeout = 0;
+
+	(void)fi;
+	g_mutex_lock(&fs->tree.lock);
+	n = fs_tree_get(&fs->tree, ino);
+	if (n) {
+		node_stat(fs, n, &st);
+		timeout = attr_timeout(n);
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	if (!n)
+		fuse_reply_err(req, ENOENT);
+	else
+		fuse_reply_attr(req, &st, timeout);
+}
+
+/* Sizes are the device's and owners the mount's: only time stamps may be "set", and are ignored. */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		       struct fuse_file_info *fi)
+{
+	(void)attr;
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		g_message("truncate refused: device files have the size of their region");
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	op_getattr(req, ino, fi);
+}
+
+/* Entry idx of a directory listing: ".", "..", then the children. */
+static const struct fs_node *dir_entry(const struct fs_node *dir, off_t idx, const char **name)
+{
+	if (idx == 0) {
+		*name = ".";
+		return dir;
+	}
+	if (idx == 1) {
+		*name = "..";
+		return dir->parent ? dir->parent : dir;
+	}
+	if ((guint)(idx - 2) >= dir->children->len)
+		return NULL;
+	const struct fs_node *n = g_ptr_array_index(dir->children, idx - 2);
+
+	*name = n->name;
+	return n;
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct vfiofs *fs = fs_of(req);
+	g_autofree char *buf = g_malloc(size);
+	const struct fs_node *dir, *n;
+	const char *name;
+	size_t pos = 0;
+
+	(void)fi;
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_get(&fs->tree, ino);
+	if (!dir || !dir->children) {
+		g_mutex_unlock(&fs->tree.lock);
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	for (off_t idx = off; (n = dir_entry(dir, idx, &name)); idx++) {
+		struct stat st = { .st_ino = n->ino, .st_mode = n->mode };
+		size_t len = fuse_add_direntry(req, buf + pos, size - pos, name, &st, idx + 1);
+
+		if (len > size - pos)
+			break;
+		pos += len;
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	fuse_reply_buf(req, buf, pos);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	struct vfiofs *fs = fs_of(req);
+	g_autoptr(GError) err = NULL;
+	struct fuse_entry_param e;
+	struct fs_node *dir;
+
+	(void)mode;
+	if (parent != FUSE_ROOT_ID) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	if (!vfio_pci_addr_is_canonical(name)) {
+		g_message("mkdir %s: a device directory is named by its PCI address, "
+			  "lower case: dddd:bb:dd.f", name);
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	if (!fs_device_dir_attach(fs, name, &dir, &err)) {
+		g_warning("mkdir %s: %s", name, err->message);
+		fuse_reply_err(req, vfio_error_errno(err));
+		return;
+	}
+	g_mutex_lock(&fs->tree.lock);
+	fill_entry(fs, dir, &e);
+	g_mutex_unlock(&fs->tree.lock);
+	fuse_reply_entry(req, &e);
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct vfiofs *fs = fs_of(req);
+	struct fs_device *dev = NULL;
+	struct fs_node *dir;
+	int err = 0;
+
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+	if (!dir)
+		err = ENOENT;
+	else if (dir->kind != FS_DEVICE_DIR)
+		err = S_ISDIR(dir->mode) ? EPERM : ENOTDIR;
+	else
+		dev = fs_device_dir_remove(fs, dir);
+	g_mutex_unlock(&fs->tree.lock);
+	if (dev) {
+		fs_device_detach(fs, dev);
+		fs_device_unref(dev);
+	}
+	fuse_reply_err(req, err);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct vfiofs *fs = fs_of(req);
+	const struct fs_file_ops *ops;
+	struct fs_handle *h;
+	struct fs_node *n;
+	int err;
+
+	g_mutex_lock(&fs->tree.lock);
+	/* The open itself holds a kernel reference, so n outlives the lock. */
+	n = fs_tree_get(&fs->tree, ino);
+	g_mutex_unlock(&fs->tree.lock);
+	if (!n) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	ops = n->kind < G_N_ELEMENTS(file_ops) ? file_ops[n->kind] : NULL;
+	if (!ops) {
+		fuse_reply_err(req, S_ISDIR(n->mode) ? EISDIR : EOPNOTSUPP);
+		return;
+	}
+	h = g_new0(struct fs_handle, 1);
+	h->fs = fs;
+	h->node = n;
+	h->dev = n->dev ? fs_device_ref(n->dev) : NULL;
+	err = ops->open(h, fi->flags);
+	if (err) {
+		if (h->dev)
+			fs_device_unref(h->dev);
+		g_free(h);
+		fuse_reply_err(req, err);
+		return;
+	}
+	fi->fh = (uintptr_t)h;
+	fi->direct_io = 1;  /* every access reaches the device: no page cache, no read-ahead */
+	fi->keep_cache = 0;
+	fuse_reply_open(req, fi);
+}
+
+static struct fs_handle *handle_of(struct fuse_file_info *fi)
+{
+	return (struct fs_handle *)(uintptr_t)fi->fh;
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct fs_handle *h = handle_of(fi);
+	const struct fs_file_ops *ops = file_ops[h->node->kind];
+
+	(void)ino;
+	if (!ops->read)
+		fuse_reply_err(req, EBADF);
+	else
+		ops->read(req, h, size, off);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct fs_handle *h = handle_of(fi);
+	const struct fs_file_ops *ops = file_ops[h->node->kind];
+
+	(void)ino;
+	if (!ops->write)
+		fuse_reply_err(req, EBADF);
+	else
+		ops->write(req, h, buf, size, off);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_handle *h = handle_of(fi);
+
+	(void)ino;
+	if (h->dev)
+		fs_device_unref(h->dev);
+	g_free(h->text);
+	g_free(h);
+	fuse_reply_err(req, 0);
+}
+
+/* The tree's shape is the devices': nothing else may be created, removed or renamed. */
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	(void)parent, (void)name, (void)mode, (void)rdev;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		      struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+		      const char *newname, unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
+	fuse_reply_err(req, EPERM);
+}
+
+const struct fuse_lowlevel_ops vfiofs_ops = {
+	.init = op_init,
+	.lookup = op_lookup,
+	.forget = op_forget,
+	.forget_multi = op_forget_multi,
+	.getattr = op_getattr,
+	.setattr = op_setattr,
+	.readdir = op_readdir,
+	.mkdir = op_mkdir,
+	.rmdir = op_rmdir,
+	.mknod = op_mknod,
+	.create = op_create,
+	.unlink = op_unlink,
+	.rename = op_rename,
+	.open = op_open,
+	.read = op_read,
+	.write = op_write,
+	.release = op_release,
+};

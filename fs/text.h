@@ -1,0 +1,13 @@
+/*
+ * The text of the info and container files: "key value" lines, one fact per
+ * line, stable for grep and awk.  The format is documented in doc/vfiofs.1.
+ */
+#pragma once
+
+struct vfio_container;
+struct vfio_device;
+
+/* Caller holds whatever keeps d alive; the result is g_free()d. */
+char *fs_info_text(const struct vfio_device *d);
+/* Caller holds c->lock. */
+char *fs_container_text(const struct vfio_container *c);

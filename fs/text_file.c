@@ -1,0 +1,53 @@
+/* info and container: a snapshot taken at open, so a reader sees one consistent text. */
+#define G_LOG_DOMAIN "text-file"
+#include "fs/device_dir.h"
+#include "fs/file_ops.h"
+#include "fs/text.h"
+#include "vfio/container.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
+{
+	struct vfio_device *vdev;
+	char *text;
+
+	if (n->kind == FS_CONTAINER) {
+		g_mutex_lock(&fs->container->lock);
+		text = fs_container_text(fs->container);
+		g_mutex_unlock(&fs->container->lock);
+		return text;
+	}
+	vdev = fs_device_get(n->dev);
+	if (!vdev)
+		return NULL;
+	text = fs_info_text(vdev);
+	fs_device_put(n->dev);
+	return text;
+}
+
+static int text_open(struct fs_handle *h, int flags)
+{
+	if (FS_WANTS_WRITE(flags))
+		return EACCES;
+	h->text = fs_text_snapshot(h->fs, h->node);
+	if (!h->text)
+		return ENODEV;
+	h->text_len = strlen(h->text);
+	return 0;
+}
+
+static void text_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
+{
+	if ((size_t)off >= h->text_len) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	fuse_reply_buf(req, h->text + off, MIN(size, h->text_len - off));
+}
+
+const struct fs_file_ops fs_text_file_ops = {
+	.open = text_open,
+	.read = text_read,
+};

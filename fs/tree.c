@@ -1,0 +1,93 @@
+#define G_LOG_DOMAIN "tree"
+#include "fs/tree.h"
+#include "fs/device_dir.h"
+
+#include <string.h>
+
+static void node_free(struct fs_node *n)
+{
+	if (n->dev)
+		fs_device_unref(n->dev);
+	if (n->children)
+		g_ptr_array_unref(n->children);
+	g_free(n->name);
+	g_free(n);
+}
+
+void fs_tree_init(struct fs_tree *t)
+{
+	g_mutex_init(&t->lock);
+	t->by_ino = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+					  (GDestroyNotify)node_free);
+	t->next_ino = FUSE_ROOT_ID;
+	t->root = fs_tree_add(t, NULL, "", FS_ROOT, S_IFDIR | 0755);
+}
+
+void fs_tree_destroy(struct fs_tree *t)
+{
+	g_hash_table_unref(t->by_ino);
+	g_mutex_clear(&t->lock);
+}
+
+struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *name,
+			    enum fs_kind kind, mode_t mode)
+{
+	struct fs_node *n = g_new0(struct fs_node, 1);
+
+	n->ino = t->next_ino++;
+	n->kind = kind;
+	n->name = g_strdup(name);
+	n->mode = mode;
+	n->parent = dir;
+	if (S_ISDIR(mode))
+		n->children = g_ptr_array_new();
+	if (dir) {
+		g_ptr_array_add(dir->children, n);
+		if (dir->dev)
+			n->dev = fs_device_ref(dir->dev);
+	}
+	/* The key lives in the node, so the table needs no copy of it. */
+	g_hash_table_insert(t->by_ino, &n->ino, n);
+	return n;
+}
+
+struct fs_node *fs_tree_get(struct fs_tree *t, fuse_ino_t ino)
+{
+	gint64 key = ino;
+
+	return g_hash_table_lookup(t->by_ino, &key);
+}
+
+struct fs_node *fs_tree_child(const struct fs_node *dir, const char *name)
+{
+	for (guint i = 0; dir->children && i < dir->children->len; i++) {
+		struct fs_node *n = g_ptr_array_index(dir->children, i);
+
+		if (strcmp(n->name, name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static void release_if_forgotten(struct fs_tree *t, struct fs_node *n)
+{
+	if (n->removed && n->nlookup == 0 && (!n->children || n->children->len == 0))
+		g_hash_table_remove(t->by_ino, &n->ino);
+}
+
+void fs_tree_remove(struct fs_tree *t, struct fs_node *n)
+{
+	if (n->parent)
+		g_ptr_array_remove(n->parent->children, n);
+	n->parent = NULL;
+	n->removed = true;
+	while (n->children && n->children->len)
+		fs_tree_remove(t, g_ptr_array_index(n->children, 0));
+	release_if_forgotten(t, n);
+}
+
+void fs_tree_forget(struct fs_tree *t, struct fs_node *n, uint64_t nlookup)
+{
+	n->nlookup = nlookup > n->nlookup ? 0 : n->nlookup - nlookup;
+	release_if_forgotten(t, n);
+}

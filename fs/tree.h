@@ -1,0 +1,58 @@
+/*
+ * The inode table: every file and directory of the mount is a node with a
+ * fixed inode number.  A node taken out of the tree (rmdir of a device)
+ * lives on until the kernel forgets it, so late requests find a node whose
+ * device is gone rather than freed memory.
+ */
+#pragma once
+
+#include "fs/fs.h"
+
+#include <sys/stat.h>
+
+struct fs_device;
+
+enum fs_kind {
+	FS_ROOT,
+	FS_CONTAINER,     /* root/container */
+	FS_DMA_DIR,       /* root/dma/ */
+	FS_DEVICE_DIR,    /* root/DDDD:BB:DD.F/ */
+	FS_INFO,
+	FS_REGION,        /* config, bar0..bar5, rom */
+	FS_IRQ,
+	FS_DEVICE_DMA,    /* DDDD:BB:DD.F/dma */
+	FS_RESET,
+};
+
+struct fs_node {
+	fuse_ino_t ino;
+	enum fs_kind kind;
+	char *name;
+	mode_t mode;              /* type and permission bits */
+	uint64_t size;            /* st_size of fixed-size files */
+	unsigned region;          /* FS_REGION: VFIO region index */
+	struct fs_node *parent;   /* NULL for the root and for removed nodes */
+	GPtrArray *children;      /* directories: struct fs_node *, in listing order */
+	struct fs_device *dev;    /* device directories and their files hold a reference */
+	uint64_t nlookup;         /* references the kernel holds */
+	bool removed;
+};
+
+struct fs_tree {
+	GMutex lock;
+	GHashTable *by_ino;       /* fuse_ino_t -> struct fs_node * */
+	fuse_ino_t next_ino;
+	struct fs_node *root;
+};
+
+void fs_tree_init(struct fs_tree *t);
+void fs_tree_destroy(struct fs_tree *t);
+
+/* These expect t->lock held. */
+struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *name,
+			    enum fs_kind kind, mode_t mode);
+struct fs_node *fs_tree_get(struct fs_tree *t, fuse_ino_t ino);
+struct fs_node *fs_tree_child(const struct fs_node *dir, const char *name);
+/* Takes dir's subtree out of the tree; each node is freed once the kernel forgets it. */
+void fs_tree_remove(struct fs_tree *t, struct fs_node *n);
+void fs_tree_forget(struct fs_tree *t, struct fs_node *n, uint64_t nlookup);

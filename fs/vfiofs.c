@@ -1,0 +1,63 @@
+#define G_LOG_DOMAIN "vfiofs"
+#include "fs/device_dir.h"
+#include "fs/vfiofs_private.h"
+
+struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg)
+{
+	struct vfiofs *fs = g_new0(struct vfiofs, 1);
+
+	fs->container = c;
+	fs->cfg = *cfg;
+	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
+	fs_tree_init(&fs->tree);
+	fs_tree_add(&fs->tree, fs->tree.root, "container", FS_CONTAINER, S_IFREG | 0444);
+	fs_tree_add(&fs->tree, fs->tree.root, "dma", FS_DMA_DIR, S_IFDIR | 0755);
+	return fs;
+}
+
+bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err)
+{
+	return fs_device_dir_attach(fs, pci_addr, NULL, err);
+}
+
+unsigned vfiofs_device_count(struct vfiofs *fs)
+{
+	unsigned count = 0;
+
+	g_mutex_lock(&fs->tree.lock);
+	for (guint i = 0; i < fs->tree.root->children->len; i++)
+		count += ((struct fs_node *)g_ptr_array_index(fs->tree.root->children, i))->kind ==
+			 FS_DEVICE_DIR;
+	g_mutex_unlock(&fs->tree.lock);
+	return count;
+}
+
+/* The next device directory, taken out of the tree; NULL when none is left. */
+static struct fs_device *take_device(struct vfiofs *fs)
+{
+	struct fs_device *dev = NULL;
+
+	g_mutex_lock(&fs->tree.lock);
+	for (guint i = 0; !dev && i < fs->tree.root->children->len; i++) {
+		struct fs_node *n = g_ptr_array_index(fs->tree.root->children, i);
+
+		if (n->kind == FS_DEVICE_DIR)
+			dev = fs_device_dir_remove(fs, n);
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	return dev;
+}
+
+void vfiofs_free(struct vfiofs *fs)
+{
+	struct fs_device *dev;
+
+	if (!fs)
+		return;
+	while ((dev = take_device(fs))) {
+		fs_device_detach(fs, dev);
+		fs_device_unref(dev);
+	}
+	fs_tree_destroy(&fs->tree);
+	g_free(fs);
+}

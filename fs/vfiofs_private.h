@@ -1,0 +1,23 @@
+/* The file system's state, shared by the files of fs/. */
+#pragma once
+
+#include "fs/fs.h"
+#include "fs/tree.h"
+
+#include <time.h>
+
+struct vfiofs {
+	struct vfio_container *container;
+	struct vfiofs_config cfg;
+	struct fs_tree tree;
+	struct timespec mount_time;
+};
+
+/* Open-file state: fi->fh points to one. */
+struct fs_handle {
+	struct vfiofs *fs;
+	struct fs_node *node;
+	struct fs_device *dev;  /* reference, for files inside a device directory */
+	char *text;             /* info and container: the snapshot taken at open */
+	size_t text_len;
+};

@@ -1,0 +1,130 @@
+/*
+ * The vfiofs daemon: parse the command line, open the shared container,
+ * attach the devices, mount, serve until unmount or a signal, then give
+ * everything back (interrupts off, devices reset unless noreset).
+ */
+#define G_LOG_DOMAIN "main"
+#include "fs/fs.h"
+#include "src/log.h"
+#include "src/options.h"
+#include "vfio/container.h"
+#include "vfio/sysfs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Attaches the named devices, or every device bound to vfio-pci; each refusal is one line on stderr. */
+static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named)
+{
+	g_autoptr(GPtrArray) found = named->len ? NULL : vfio_sysfs_vfio_pci_devices();
+	GPtrArray *devices = found ? found : named;
+
+	if (found && found->len == 0)
+		fprintf(stderr, "vfiofs: no device is bound to vfio-pci; bind one "
+			"(see vfiofs(1), BINDING A DEVICE) or name one with -o device=\n");
+	for (guint i = 0; i < devices->len; i++) {
+		g_autoptr(GError) err = NULL;
+
+		if (!vfiofs_attach(fs, devices->pdata[i], &err))
+			fprintf(stderr, "vfiofs: %s\n", err->message);
+	}
+	return vfiofs_device_count(fs);
+}
+
+static int serve(struct fuse_session *se, const struct vfiofs_options *o)
+{
+	struct fuse_loop_config *lc;
+	int rc;
+
+	if (o->fuse.singlethread)
+		return fuse_session_loop(se);
+	lc = fuse_loop_cfg_create();
+	fuse_loop_cfg_set_clone_fd(lc, o->fuse.clone_fd);
+	fuse_loop_cfg_set_idle_threads(lc, o->fuse.max_idle_threads);
+	fuse_loop_cfg_set_max_threads(lc, o->fuse.max_threads);
+	rc = fuse_session_loop_mt(se, lc);
+	fuse_loop_cfg_destroy(lc);
+	return rc;
+}
+
+static int mount_and_serve(struct fuse_args *args, struct vfiofs *fs, const struct vfiofs_options *o)
+{
+	struct fuse_session *se = fuse_session_new(args, &vfiofs_ops, sizeof(vfiofs_ops), fs);
+	int rc = 1;
+
+	if (!se)
+		return 1;
+	if (fuse_set_signal_handlers(se) != 0)
+		goto err_out1;
+	if (fuse_session_mount(se, o->mountpoint) != 0)
+		goto err_out2;
+	if (fuse_daemonize(o->fuse.foreground) != 0)
+		goto err_out3;
+	if (!o->fuse.foreground)
+		vfiofs_log_to_syslog();
+	rc = serve(se, o) ? 1 : 0;
+err_out3:
+	fuse_session_unmount(se);
+err_out2:
+	fuse_remove_signal_handlers(se);
+err_out1:
+	fuse_session_destroy(se);
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct vfiofs_options o;
+	g_autoptr(GError) err = NULL;
+	struct vfio_container *container;
+	struct vfiofs *fs;
+	int rc = 1;
+
+	if (!vfiofs_options_parse(&args, &o, &err)) {
+		fprintf(stderr, "vfiofs: %s\nTry '%s --help'.\n", err->message, argv[0]);
+		rc = 2;
+		goto out_args;
+	}
+	if (o.show_help) {
+		vfiofs_options_usage(argv[0]);
+		printf("FUSE options:\n");
+		fflush(stdout);
+		fuse_cmdline_help();
+		fuse_lowlevel_help();
+		rc = 0;
+		goto out_args;
+	}
+	if (o.show_version) {
+		printf("vfiofs %s\n", PACKAGE_VERSION);
+		fflush(stdout);
+		fuse_lowlevel_version();
+		rc = 0;
+		goto out_args;
+	}
+	vfiofs_log_init(o.fuse.debug);
+	container = vfio_container_new(&vfio_legacy_container_ops, &err);
+	if (!container) {
+		fprintf(stderr, "vfiofs: %s\n", err->message);
+		goto out_args;
+	}
+	fs = vfiofs_new(container, &(struct vfiofs_config){
+		.noreset = o.noreset,
+		.hugepages = o.hugepages,
+		.iova_max = o.iova_max,
+		.intx_eoi = o.intx_eoi,
+		.uid = getuid(),
+		.gid = getgid(),
+	});
+	if (attach_devices(fs, o.devices) == 0)
+		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
+	else
+		rc = mount_and_serve(&args, fs, &o);
+	vfiofs_free(fs);
+	vfio_container_free(container);
+out_args:
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&args);
+	return rc;
+}

@@ -1,0 +1,201 @@
+#define G_LOG_DOMAIN "options"
+#include "src/options.h"
+#include "vfio/error.h"
+#include "vfio/pci_addr.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	KEY_DEVICE,
+	KEY_IOVA_MAX,
+	KEY_INTX_EOI,
+	KEY_HELP,
+	KEY_VERSION,
+};
+
+/* What the fuse_opt callback fills in. */
+struct parse_state {
+	struct vfiofs_options *o;
+	int hugepages, noreset;
+	GPtrArray *positional;
+	GError *error;  /* the first bad option */
+};
+
+#define FLAG(name, field) { name, offsetof(struct parse_state, field), 1 }
+
+static const struct fuse_opt opt_spec[] = {
+	FUSE_OPT_KEY("device=", KEY_DEVICE),
+	FUSE_OPT_KEY("iova_max=", KEY_IOVA_MAX),
+	FUSE_OPT_KEY("intx_eoi=", KEY_INTX_EOI),
+	FLAG("hugepages", hugepages),
+	FLAG("noreset", noreset),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_END
+};
+
+static bool parse_device(struct parse_state *s, const char *value)
+{
+	char addr[VFIO_PCI_ADDR_LEN];
+
+	if (!vfio_pci_addr_parse(value, addr, &s->error))
+		return false;
+	g_ptr_array_add(s->o->devices, g_strdup(addr));
+	return true;
+}
+
+static bool parse_iova_max(struct parse_state *s, const char *value)
+{
+	char *end;
+	guint64 v;
+
+	errno = 0;
+	v = g_ascii_strtoull(value, &end, 0);
+	if (!*value || *end || errno || v == 0 || *value == '-') {
+		vfio_set_error(&s->error, EINVAL,
+			       "iova_max=%s: expected an address such as 0xfffffff (hex or decimal, not 0)",
+			       value);
+		return false;
+	}
+	s->o->iova_max = v;
+	return true;
+}
+
+static bool parse_intx_eoi(struct parse_state *s, const char *value)
+{
+	if (strcmp(value, "bar") == 0) {
+		s->o->intx_eoi = VFIOFS_INTX_EOI_BAR;
+	} else if (strcmp(value, "manual") == 0) {
+		s->o->intx_eoi = VFIOFS_INTX_EOI_MANUAL;
+	} else {
+		vfio_set_error(&s->error, EINVAL, "intx_eoi=%s: expected bar or manual", value);
+		return false;
+	}
+	return true;
+}
+
+static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct parse_state *s = data;
+	const char *value = strchr(arg, '=') ? strchr(arg, '=') + 1 : NULL;
+
+	(void)outargs;
+	if (s->error)
+		return -1;
+	switch (key) {
+	case KEY_DEVICE:
+		return parse_device(s, value) ? 0 : -1;
+	case KEY_IOVA_MAX:
+		return parse_iova_max(s, value) ? 0 : -1;
+	case KEY_INTX_EOI:
+		return parse_intx_eoi(s, value) ? 0 : -1;
+	case KEY_HELP:
+		s->o->show_help = true;
+		return 0;
+	case KEY_VERSION:
+		s->o->show_version = true;
+		return 0;
+	case FUSE_OPT_KEY_NONOPT:
+		g_ptr_array_add(s->positional, g_strdup(arg));
+		return 0;
+	default:
+		return 1;  /* libfuse's own: keep it */
+	}
+}
+
+static bool take_positional(struct parse_state *s, GError **err)
+{
+	GPtrArray *p = s->positional;
+
+	if (p->len > 2) {
+		vfio_set_error(err, EINVAL, "too many arguments: '%s' (expected [SOURCE] MOUNTPOINT)",
+			       (char *)p->pdata[2]);
+		return false;
+	}
+	if (p->len == 0) {
+		vfio_set_error(err, EINVAL, "no mount point given");
+		return false;
+	}
+	s->o->mountpoint = g_strdup(p->pdata[p->len - 1]);
+	s->o->source = g_strdup(p->len == 2 ? p->pdata[0] : "vfiofs");
+	return true;
+}
+
+/* fsname shows SOURCE in the mount table; subtype makes the type fuse.vfiofs. */
+static void add_mount_names(struct fuse_args *args, const char *source)
+{
+	char *opts = NULL;
+
+	fuse_opt_add_opt_escaped(&opts, source);
+	g_autofree char *arg = g_strdup_printf("-osubtype=vfiofs,fsname=%s", opts);
+	free(opts);
+	fuse_opt_add_arg(args, arg);
+}
+
+bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GError **err)
+{
+	struct parse_state s = { .o = o };
+	bool ok = false;
+
+	memset(o, 0, sizeof(*o));
+	o->devices = g_ptr_array_new_with_free_func(g_free);
+	o->intx_eoi = VFIOFS_INTX_EOI_BAR;
+	s.positional = g_ptr_array_new_with_free_func(g_free);
+	if (fuse_opt_parse(args, &s, opt_spec, on_option) != 0) {
+		if (s.error)
+			g_propagate_error(err, s.error);
+		else
+			vfio_set_error(err, EINVAL, "cannot parse the command line");
+		goto out;
+	}
+	o->hugepages = s.hugepages;
+	o->noreset = s.noreset;
+	if (o->show_help || o->show_version) {
+		ok = true;
+		goto out;
+	}
+	if (!take_positional(&s, err))
+		goto out;
+	add_mount_names(args, o->source);
+	if (fuse_parse_cmdline(args, &o->fuse) != 0) {
+		vfio_set_error(err, EINVAL, "cannot parse the FUSE options");
+		goto out;
+	}
+	ok = true;
+out:
+	g_ptr_array_unref(s.positional);
+	return ok;
+}
+
+void vfiofs_options_clear(struct vfiofs_options *o)
+{
+	g_clear_pointer(&o->devices, g_ptr_array_unref);
+	g_clear_pointer(&o->source, g_free);
+	g_clear_pointer(&o->mountpoint, g_free);
+	free(o->fuse.mountpoint);
+	o->fuse.mountpoint = NULL;
+}
+
+void vfiofs_options_usage(const char *prog)
+{
+	printf("usage: %s [SOURCE] MOUNTPOINT [-f] [-d] [-s] [-o OPTION[,OPTION...]]\n"
+	       "\n"
+	       "Presents PCI devices bound to vfio-pci as directories of files.\n"
+	       "\n"
+	       "vfiofs options:\n"
+	       "    -o device=DDDD:BB:DD.F  attach this device (repeatable); default: every\n"
+	       "                            device bound to vfio-pci that can be opened\n"
+	       "    -o iova_max=ADDR        highest IOVA handed out to DMA buffers\n"
+	       "    -o hugepages            back DMA buffers with huge pages\n"
+	       "    -o noreset              do not reset devices on attach and detach\n"
+	       "    -o intx_eoi=bar|manual  how a masked INTx is unmasked (default bar)\n"
+	       "    -h, --help              this help\n"
+	       "    -V, --version           the version\n"
+	       "\n", prog);
+}

@@ -1,0 +1,30 @@
+/* The command line: vfiofs [SOURCE] MOUNTPOINT [-f] [-d] [-s] [-o OPTION[,OPTION...]] */
+#pragma once
+
+#define FUSE_USE_VERSION 314
+#include <fuse_lowlevel.h>
+#include <glib.h>
+#include <stdbool.h>
+
+#include "fs/fs.h"
+
+struct vfiofs_options {
+	GPtrArray *devices;        /* canonical PCI addresses from -o device=, in order */
+	char *source;              /* shown in the mount table only */
+	char *mountpoint;
+	uint64_t iova_max;         /* 0: the top of the kernel's IOVA ranges */
+	bool hugepages;
+	bool noreset;
+	enum vfiofs_intx_eoi intx_eoi;
+	bool show_help;
+	bool show_version;
+	struct fuse_cmdline_opts fuse;  /* -f, -d, -s and friends, as libfuse parses them */
+};
+
+/*
+ * Parses argv: takes out vfiofs's own options and the positional arguments,
+ * leaves in args what libfuse's session takes (plus fsname and subtype).
+ */
+bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GError **err);
+void vfiofs_options_clear(struct vfiofs_options *o);
+void vfiofs_options_usage(const char *prog);

@@ -1,0 +1,270 @@
+/*
+ * The legacy VFIO container (/dev/vfio/vfio) with the type1 IOMMU: devices
+ * join through their groups, and the IOMMU is chosen when the first group
+ * arrives (the kernel allows it no earlier).
+ */
+#define G_LOG_DOMAIN "legacy"
+#include "vfio/container.h"
+#include "vfio/device.h"
+#include "vfio/error.h"
+#include "vfio/group.h"
+#include "vfio/sysfs.h"
+
+#include <fcntl.h>
+#include <linux/vfio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+struct legacy {
+	GHashTable *groups;  /* group number -> struct vfio_group * */
+	int iommu_type;      /* VFIO_TYPE1v2_IOMMU or VFIO_TYPE1_IOMMU */
+};
+
+static bool legacy_open(struct vfio_container *c, GError **err)
+{
+	struct legacy *l;
+
+	c->fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (c->fd < 0) {
+		int e = errno;
+
+		vfio_set_error(err, e == ENOENT ? ENODEV : e,
+			       "cannot open /dev/vfio/vfio (%s): load the VFIO driver with "
+			       "modprobe vfio-pci, and run as root or with access to /dev/vfio",
+			       g_strerror(e));
+		return false;
+	}
+	if (ioctl(c->fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		vfio_set_error(err, ENOTSUP, "the kernel's VFIO API version is not %d", VFIO_API_VERSION);
+		return false;
+	}
+	l = g_new0(struct legacy, 1);
+	l->groups = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (ioctl(c->fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
+		l->iommu_type = VFIO_TYPE1v2_IOMMU;
+	else if (ioctl(c->fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) > 0)
+		l->iommu_type = VFIO_TYPE1_IOMMU;
+	c->priv = l;
+	if (!l->iommu_type) {
+		vfio_set_error(err, ENOTSUP,
+			       "the kernel offers no type1 IOMMU for VFIO: load vfio_iommu_type1 "
+			       "(modprobe vfio_iommu_type1)");
+		return false;
+	}
+	return true;
+}
+
+static void legacy_close(struct vfio_container *c)
+{
+	struct legacy *l = c->priv;
+
+	if (l) {
+		g_hash_table_unref(l->groups);
+		g_free(l);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* The first capability of the given id in a VFIO info structure, or NULL. */
+static const struct vfio_info_cap_header *find_cap(const void *info, size_t size,
+						   uint32_t cap_offset, uint16_t id)
+{
+	uint32_t off = cap_offset;
+
+	while (off && off + sizeof(struct vfio_info_cap_header) <= size) {
+		const struct vfio_info_cap_header *h = (const void *)((const char *)info + off);
+
+		if (h->id == id)
+			return h;
+		if (h->next <= off)
+			break;  /* a chain must move forward; stop rather than loop */
+		off = h->next;
+	}
+	return NULL;
+}
+
+/* Reads page sizes and valid IOVA ranges, now that the IOMMU is set. */
+static bool read_iommu_info(struct vfio_container *c, GError **err)
+{
+	g_autofree struct vfio_iommu_type1_info *info = g_malloc0(sizeof(*info));
+	const struct vfio_iommu_type1_info_cap_iova_range *cap;
+	size_t size = sizeof(*info);
+
+	for (;;) {
+		info->argsz = size;
+		if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) < 0) {
+			vfio_set_error(err, errno, "cannot read the IOMMU's properties: %s",
+				       g_strerror(errno));
+			return false;
+		}
+		if (info->argsz <= size)
+			break;
+		size = info->argsz;
+		info = g_realloc(info, size);
+		memset(info, 0, size);
+	}
+	c->page_sizes = (info->flags & VFIO_IOMMU_INFO_PGSIZES) ? info->iova_pgsizes : 4096;
+	g_array_set_size(c->iova_ranges, 0);
+	cap = (info->flags & VFIO_IOMMU_INFO_CAPS)
+		? (const void *)find_cap(info, size, info->cap_offset, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
+		: NULL;
+	if (cap) {
+		for (uint32_t i = 0; i < cap->nr_iovas; i++) {
+			struct vfio_iova_span r = { cap->iova_ranges[i].start, cap->iova_ranges[i].end };
+
+			g_array_append_val(c->iova_ranges, r);
+		}
+	} else {
+		/* Kernels before 5.4 do not report ranges: the whole space is assumed valid. */
+		struct vfio_iova_span all = { 0, UINT64_MAX };
+
+		g_array_append_val(c->iova_ranges, all);
+	}
+	return true;
+}
+
+static bool set_iommu(struct vfio_container *c, GError **err)
+{
+	struct legacy *l = c->priv;
+
+	if (ioctl(c->fd, VFIO_SET_IOMMU, l->iommu_type) < 0) {
+		vfio_set_error(err, errno, "cannot set the type1 IOMMU on the container: %s",
+			       g_strerror(errno));
+		return false;
+	}
+	c->iommu_model = l->iommu_type == VFIO_TYPE1v2_IOMMU ? "type1v2" : "type1";
+	return read_iommu_info(c, err);
+}
+
+/* The group of d, in the container: found, or opened and added. */
+static struct vfio_group *join_group(struct vfio_container *c, int num, GError **err)
+{
+	struct legacy *l = c->priv;
+	struct vfio_group *g = g_hash_table_lookup(l->groups, GINT_TO_POINTER(num));
+	bool first = g_hash_table_size(l->groups) == 0;
+
+	if (g)
+		return g;
+	g = vfio_group_open(num, err);
+	if (!g)
+		return NULL;
+	if (ioctl(g->fd, VFIO_GROUP_SET_CONTAINER, &c->fd) < 0) {
+		vfio_set_error(err, errno, "IOMMU group %d cannot join the container: %s", num,
+			       g_strerror(errno));
+		goto err_close;
+	}
+	if (first && !set_iommu(c, err))
+		goto err_unset;
+	g_hash_table_insert(l->groups, GINT_TO_POINTER(num), g);
+	return g;
+
+err_unset:
+	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
+err_close:
+	vfio_group_close(g);
+	return NULL;
+}
+
+static void leave_group(struct vfio_container *c, struct vfio_group *g)
+{
+	struct legacy *l = c->priv;
+
+	if (g->devices > 0)
+		return;
+	g_hash_table_remove(l->groups, GINT_TO_POINTER(g->num));
+	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
+	vfio_group_close(g);
+	if (g_hash_table_size(l->groups) == 0)
+		c->iommu_model = NULL;  /* the kernel drops the IOMMU with the last group */
+}
+
+static bool legacy_attach_device(struct vfio_container *c, struct vfio_device *d, GError **err)
+{
+	struct vfio_group *g;
+	int group, fd;
+
+	if (!vfio_sysfs_check_bound(d->name, err))
+		return false;
+	group = vfio_sysfs_iommu_group(d->name, err);
+	if (group < 0)
+		return false;
+	g = join_group(c, group, err);
+	if (!g)
+		return false;
+	fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, d->name);
+	if (fd < 0) {
+		vfio_set_error(err, errno, "%s: cannot open the device in IOMMU group %d: %s",
+			       d->name, group, g_strerror(errno));
+		leave_group(c, g);
+		return false;
+	}
+	g->devices++;
+	d->fd = fd;
+	d->group = group;
+	d->ops = &vfio_device_ioctl_ops;
+	return true;
+}
+
+static void legacy_detach_device(struct vfio_container *c, struct vfio_device *d)
+{
+	struct legacy *l = c->priv;
+	struct vfio_group *g = g_hash_table_lookup(l->groups, GINT_TO_POINTER(d->group));
+
+	if (!g)
+		return;
+	g->devices--;
+	leave_group(c, g);
+}
+
+static bool legacy_dma_map(struct vfio_container *c, void *vaddr, uint64_t iova, uint64_t size,
+			   GError **err)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)vaddr,
+		.iova = iova,
+		.size = size,
+	};
+
+	if (ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &map) < 0) {
+		vfio_set_error(err, errno, "cannot map %#" G_GINT64_MODIFIER "x bytes at IOVA %#"
+			       G_GINT64_MODIFIER "x: %s", size, iova, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool legacy_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, GError **err)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = size,
+	};
+
+	if (ioctl(c->fd, VFIO_IOMMU_UNMAP_DMA, &unmap) < 0) {
+		vfio_set_error(err, errno, "cannot unmap IOVA %#" G_GINT64_MODIFIER "x: %s", iova,
+			       g_strerror(errno));
+		return false;
+	}
+	if (unmap.size != size) {
+		/* type1 unmaps whole mappings only; a partial answer means the books are wrong */
+		vfio_set_error(err, EIO, "unmapping IOVA %#" G_GINT64_MODIFIER "x freed %#"
+			       G_GINT64_MODIFIER "x bytes, not %#" G_GINT64_MODIFIER "x",
+			       iova, (guint64)unmap.size, size);
+		return false;
+	}
+	return true;
+}
+
+const struct vfio_container_ops vfio_legacy_container_ops = {
+	.name = "legacy",
+	.open = legacy_open,
+	.close = legacy_close,
+	.attach_device = legacy_attach_device,
+	.detach_device = legacy_detach_device,
+	.dma_map = legacy_dma_map,
+	.dma_unmap = legacy_dma_unmap,
+};

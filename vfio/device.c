@@ -1,0 +1,99 @@
+#define G_LOG_DOMAIN "device"
+#include "vfio/device.h"
+#include "vfio/error.h"
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+#include <sys/mman.h>
+
+static void map_areas(struct vfio_device *d, struct vfio_region *r)
+{
+	for (guint i = 0; i < r->areas->len; i++) {
+		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
+
+		a->addr = d->ops->map_area(d, r, a);
+	}
+}
+
+static void unmap_areas(struct vfio_region *r)
+{
+	for (guint i = 0; r->areas && i < r->areas->len; i++) {
+		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
+
+		if (a->addr)
+			munmap(a->addr, a->size);
+		a->addr = NULL;
+	}
+}
+
+static bool read_config(struct vfio_device *d, void *buf, size_t len, uint64_t off)
+{
+	struct vfio_region *config = vfio_device_region(d, VFIO_PCI_CONFIG_REGION_INDEX);
+
+	return config && vfio_region_read(d, config, buf, len, off) == (ssize_t)len;
+}
+
+static bool read_ids(struct vfio_device *d, GError **err)
+{
+	struct vfio_pci_ids *ids = &d->ids;
+	uint32_t class_rev;
+
+	if (!read_config(d, &ids->vendor, 2, PCI_VENDOR_ID) ||
+	    !read_config(d, &ids->device, 2, PCI_DEVICE_ID) ||
+	    !read_config(d, &class_rev, 4, PCI_CLASS_REVISION) ||
+	    !read_config(d, &ids->subsystem_vendor, 2, PCI_SUBSYSTEM_VENDOR_ID) ||
+	    !read_config(d, &ids->subsystem_device, 2, PCI_SUBSYSTEM_ID)) {
+		vfio_set_error(err, EIO, "%s: cannot read its configuration space", d->name);
+		return false;
+	}
+	/* PCI is little-endian and so is every host vfiofs runs on. */
+	ids->revision = class_rev & 0xff;
+	ids->class_code = class_rev >> 8;
+	return true;
+}
+
+bool vfio_device_setup(struct vfio_device *d, GError **err)
+{
+	if (!d->ops->query(d, err))
+		return false;
+	for (unsigned i = 0; i < d->num_regions; i++)
+		if (d->regions[i].size)
+			map_areas(d, &d->regions[i]);
+	return read_ids(d, err);
+}
+
+void vfio_device_teardown(struct vfio_device *d)
+{
+	for (unsigned i = 0; i < d->num_regions; i++) {
+		unmap_areas(&d->regions[i]);
+		if (d->regions[i].areas)
+			g_array_unref(d->regions[i].areas);
+	}
+	g_clear_pointer(&d->regions, g_free);
+	g_clear_pointer(&d->irqs, g_free);
+	d->num_regions = d->num_irqs = 0;
+	if (d->ops)
+		d->ops->close(d);
+}
+
+struct vfio_region *vfio_device_region(struct vfio_device *d, unsigned index)
+{
+	if (index >= d->num_regions || !d->regions[index].size)
+		return NULL;
+	return &d->regions[index];
+}
+
+const struct vfio_irq_index *vfio_device_irq(const struct vfio_device *d, unsigned index)
+{
+	return index < d->num_irqs ? &d->irqs[index] : NULL;
+}
+
+bool vfio_device_can_reset(const struct vfio_device *d)
+{
+	return d->flags & VFIO_DEVICE_FLAGS_RESET;
+}
+
+int vfio_device_reset(struct vfio_device *d)
+{
+	return d->ops->reset(d);
+}

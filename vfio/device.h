@@ -1,0 +1,99 @@
+/*
+ * A VFIO device: its regions (config space, BARs, ROM), interrupt indexes and
+ * reset, reached through a table of operations so that other transports
+ * (iommufd's device cdev, a vfio-user client) slot in beside the kernel's
+ * device file.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vfio/pci_addr.h"
+
+struct vfio_container;
+struct vfio_device;
+
+/* A part of a region the backend lets us map (VFIO "sparse mmap" areas). */
+struct vfio_mmap_area {
+	uint64_t offset;  /* within the region */
+	uint64_t size;
+	void *addr;       /* the daemon's own mapping, or NULL if mapping failed */
+};
+
+struct vfio_region {
+	unsigned index;       /* VFIO region index */
+	const char *name;     /* "config", "bar0".."bar5", "rom" */
+	uint32_t flags;       /* VFIO_REGION_INFO_FLAG_* */
+	uint64_t size;        /* 0: the device does not implement it */
+	uint64_t fd_offset;   /* where the region starts in the device file */
+	GArray *areas;        /* struct vfio_mmap_area, ascending, may be empty */
+};
+
+struct vfio_irq_index {
+	unsigned index;       /* VFIO_PCI_*_IRQ_INDEX */
+	const char *name;     /* "intx", "msi", "msix", "err", "req" */
+	uint32_t flags;       /* VFIO_IRQ_INFO_* */
+	uint32_t count;
+};
+
+/* Identity read from the standard configuration header. */
+struct vfio_pci_ids {
+	uint16_t vendor, device;
+	uint16_t subsystem_vendor, subsystem_device;
+	uint32_t class_code;  /* base class, subclass, prog-if */
+	uint8_t revision;
+};
+
+struct vfio_device_ops {
+	const char *name;
+	/* Fills flags, regions and irqs of d from the backend. */
+	bool (*query)(struct vfio_device *d, GError **err);
+	/* One access of exactly width bytes at off in r; 0 or -errno. */
+	int (*read)(struct vfio_device *d, const struct vfio_region *r, void *buf,
+		    unsigned width, uint64_t off);
+	int (*write)(struct vfio_device *d, const struct vfio_region *r, const void *buf,
+		     unsigned width, uint64_t off);
+	/* Maps an mmap-able area into the daemon; NULL if it cannot. */
+	void *(*map_area)(struct vfio_device *d, const struct vfio_region *r,
+			  const struct vfio_mmap_area *a);
+	/* 0, -ENOTTY without reset support, or another -errno. */
+	int (*reset)(struct vfio_device *d);
+	void (*close)(struct vfio_device *d);
+};
+
+struct vfio_device {
+	struct vfio_container *container;
+	const struct vfio_device_ops *ops;
+	char name[VFIO_PCI_ADDR_LEN];
+	int fd;               /* backend's device handle, -1 if none */
+	int group;            /* IOMMU group number, -1 if the backend has none */
+	uint32_t flags;       /* VFIO_DEVICE_FLAGS_* */
+	unsigned num_regions;
+	struct vfio_region *regions;
+	unsigned num_irqs;
+	struct vfio_irq_index *irqs;
+	struct vfio_pci_ids ids;
+};
+
+/* Backend over the kernel's VFIO device file (legacy groups, later iommufd). */
+extern const struct vfio_device_ops vfio_device_ioctl_ops;
+
+/* Learns regions and irqs, maps what can be mapped, reads the PCI identity. */
+bool vfio_device_setup(struct vfio_device *d, GError **err);
+/* Unmaps and releases what setup and the backend hold; d stays allocated. */
+void vfio_device_teardown(struct vfio_device *d);
+
+/* The region with this VFIO index, or NULL if the device does not implement it. */
+struct vfio_region *vfio_device_region(struct vfio_device *d, unsigned index);
+const struct vfio_irq_index *vfio_device_irq(const struct vfio_device *d, unsigned index);
+bool vfio_device_can_reset(const struct vfio_device *d);
+int vfio_device_reset(struct vfio_device *d);
+
+/* Region access with the widths the spec promises; bytes done, or -errno if none. */
+ssize_t vfio_region_read(struct vfio_device *d, const struct vfio_region *r,
+			 void *buf, size_t len, uint64_t off);
+ssize_t vfio_region_write(struct vfio_device *d, const struct vfio_region *r,
+			  const void *buf, size_t len, uint64_t off);

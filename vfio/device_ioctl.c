@@ -1,0 +1,190 @@
+/*
+ * Device operations over the kernel's VFIO device file: info ioctls,
+ * pread/pwrite at the region's offset, mmap of the mmap-able areas.
+ */
+#define G_LOG_DOMAIN "device-ioctl"
+#include "vfio/device.h"
+#include "vfio/error.h"
+
+#include <linux/vfio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
+	[VFIO_PCI_BAR0_REGION_INDEX] = "bar0", [VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
+	[VFIO_PCI_BAR2_REGION_INDEX] = "bar2", [VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
+	[VFIO_PCI_BAR4_REGION_INDEX] = "bar4", [VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
+	[VFIO_PCI_ROM_REGION_INDEX] = "rom", [VFIO_PCI_CONFIG_REGION_INDEX] = "config",
+	[VFIO_PCI_VGA_REGION_INDEX] = "vga",
+};
+
+static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
+	[VFIO_PCI_INTX_IRQ_INDEX] = "intx", [VFIO_PCI_MSI_IRQ_INDEX] = "msi",
+	[VFIO_PCI_MSIX_IRQ_INDEX] = "msix", [VFIO_PCI_ERR_IRQ_INDEX] = "err",
+	[VFIO_PCI_REQ_IRQ_INDEX] = "req",
+};
+
+/* Region info with its capability chain; the kernel says how much room it needs. */
+static struct vfio_region_info *get_region_info(int fd, unsigned index)
+{
+	struct vfio_region_info *info = g_malloc0(sizeof(*info));
+	uint32_t size = sizeof(*info);
+
+	for (;;) {
+		info->argsz = size;
+		info->index = index;
+		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0) {
+			g_free(info);
+			return NULL;
+		}
+		if (info->argsz <= size)
+			return info;
+		size = info->argsz;
+		info = g_realloc(info, size);
+		memset(info, 0, size);
+	}
+}
+
+static const struct vfio_region_info_cap_sparse_mmap *find_sparse_cap(const struct vfio_region_info *info)
+{
+	uint32_t off = (info->flags & VFIO_REGION_INFO_FLAG_CAPS) ? info->cap_offset : 0;
+
+	while (off && off + sizeof(struct vfio_info_cap_header) <= info->argsz) {
+		const struct vfio_info_cap_header *h = (const void *)((const char *)info + off);
+
+		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			return (const void *)h;
+		if (h->next <= off)
+			break;
+		off = h->next;
+	}
+	return NULL;
+}
+
+static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)
+{
+	struct vfio_mmap_area a = { .offset = offset, .size = size };
+
+	if (size && offset < r->size && size <= r->size - offset)
+		g_array_append_val(r->areas, a);
+}
+
+static void fill_region(struct vfio_region *r, unsigned index, const struct vfio_region_info *info)
+{
+	const struct vfio_region_info_cap_sparse_mmap *sparse;
+
+	r->index = index;
+	r->name = region_names[index];
+	r->areas = g_array_new(FALSE, FALSE, sizeof(struct vfio_mmap_area));
+	if (!info)
+		return;
+	r->flags = info->flags;
+	r->size = info->size;
+	r->fd_offset = info->offset;
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return;
+	sparse = find_sparse_cap(info);
+	if (!sparse) {
+		add_area(r, 0, r->size);
+		return;
+	}
+	for (uint32_t i = 0; i < sparse->nr_areas; i++)
+		add_area(r, sparse->areas[i].offset, sparse->areas[i].size);
+}
+
+static bool ioctl_query(struct vfio_device *d, GError **err)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, &info) < 0) {
+		vfio_set_error(err, errno, "%s: cannot read device info: %s", d->name, g_strerror(errno));
+		return false;
+	}
+	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
+		vfio_set_error(err, ENODEV, "%s is not a PCI device", d->name);
+		return false;
+	}
+	d->flags = info.flags;
+	d->num_regions = MIN(info.num_regions, (unsigned)VFIO_PCI_NUM_REGIONS);
+	d->regions = g_new0(struct vfio_region, d->num_regions);
+	for (unsigned i = 0; i < d->num_regions; i++) {
+		g_autofree struct vfio_region_info *ri = get_region_info(d->fd, i);
+
+		/* A region the kernel will not describe (VGA on most devices) is simply absent. */
+		fill_region(&d->regions[i], i, ri);
+	}
+	d->num_irqs = MIN(info.num_irqs, (unsigned)VFIO_PCI_NUM_IRQS);
+	d->irqs = g_new0(struct vfio_irq_index, d->num_irqs);
+	for (unsigned i = 0; i < d->num_irqs; i++) {
+		struct vfio_irq_info ii = { .argsz = sizeof(ii), .index = i };
+
+		d->irqs[i].index = i;
+		d->irqs[i].name = irq_names[i];
+		if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) == 0) {
+			d->irqs[i].flags = ii.flags;
+			d->irqs[i].count = ii.count;
+		}
+	}
+	return true;
+}
+
+static int ioctl_read(struct vfio_device *d, const struct vfio_region *r, void *buf,
+		      unsigned width, uint64_t off)
+{
+	ssize_t n = pread(d->fd, buf, width, r->fd_offset + off);
+
+	if (n == (ssize_t)width)
+		return 0;
+	return n < 0 ? -errno : -EIO;
+}
+
+static int ioctl_write(struct vfio_device *d, const struct vfio_region *r, const void *buf,
+		       unsigned width, uint64_t off)
+{
+	ssize_t n = pwrite(d->fd, buf, width, r->fd_offset + off);
+
+	if (n == (ssize_t)width)
+		return 0;
+	return n < 0 ? -errno : -EIO;
+}
+
+static void *ioctl_map_area(struct vfio_device *d, const struct vfio_region *r,
+			    const struct vfio_mmap_area *a)
+{
+	int prot = ((r->flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
+		   ((r->flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
+	void *addr = mmap(NULL, a->size, prot, MAP_SHARED, d->fd, r->fd_offset + a->offset);
+
+	if (addr == MAP_FAILED) {
+		g_debug("%s %s: area %#" G_GINT64_MODIFIER "x not mapped (%s); using read/write",
+			d->name, r->name, a->offset, g_strerror(errno));
+		return NULL;
+	}
+	return addr;
+}
+
+static int ioctl_reset(struct vfio_device *d)
+{
+	if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
+		return -ENOTTY;
+	return ioctl(d->fd, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+}
+
+static void ioctl_close(struct vfio_device *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+const struct vfio_device_ops vfio_device_ioctl_ops = {
+	.name = "ioctl",
+	.query = ioctl_query,
+	.read = ioctl_read,
+	.write = ioctl_write,
+	.map_area = ioctl_map_area,
+	.reset = ioctl_reset,
+	.close = ioctl_close,
+};
