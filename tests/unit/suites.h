@@ -1,0 +1,10 @@
+/* Each test file registers one CUnit suite. */
+#pragma once
+
+#include <CUnit/CUnit.h>
+
+void register_access_suite(void);
+void register_pci_addr_suite(void);
+void register_text_suite(void);
+void register_options_suite(void);
+void register_sysfs_suite(void);

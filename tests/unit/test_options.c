@@ -1,0 +1,128 @@
+#include "suites.h"
+#include "src/options.h"
+#include "vfio/error.h"
+
+#include <string.h>
+
+/* Parses a NULL-terminated argv; keeps what libfuse would see in *rest. */
+static bool parse(const char *const *argv, struct vfiofs_options *o, struct fuse_args *rest,
+		  GError **err)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	*rest = (struct fuse_args)FUSE_ARGS_INIT(0, NULL);
+	for (int i = 0; i < argc; i++)
+		fuse_opt_add_arg(rest, argv[i]);
+	return vfiofs_options_parse(rest, o, err);
+}
+
+static bool args_contain(const struct fuse_args *a, const char *needle)
+{
+	for (int i = 0; i < a->argc; i++)
+		if (strstr(a->argv[i], needle))
+			return true;
+	return false;
+}
+
+static void test_devices_and_flags(void)
+{
+	const char *argv[] = { "vfiofs", "/mnt", "-f", "-o", "device=00:03.0,noreset",
+			       "-o", "device=0000:00:04.0,hugepages,intx_eoi=manual,iova_max=0xfffffff", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+	GError *err = NULL;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, &err));
+	CU_ASSERT_EQUAL(o.devices->len, 2);
+	CU_ASSERT_STRING_EQUAL(o.devices->pdata[0], "0000:00:03.0");
+	CU_ASSERT_STRING_EQUAL(o.devices->pdata[1], "0000:00:04.0");
+	CU_ASSERT_TRUE(o.noreset);
+	CU_ASSERT_TRUE(o.hugepages);
+	CU_ASSERT_EQUAL(o.intx_eoi, VFIOFS_INTX_EOI_MANUAL);
+	CU_ASSERT_EQUAL(o.iova_max, 0xfffffff);
+	CU_ASSERT_STRING_EQUAL(o.mountpoint, "/mnt");
+	CU_ASSERT_TRUE(o.fuse.foreground);
+	/* Our options are not passed on to libfuse; the mount names are. */
+	CU_ASSERT_FALSE(args_contain(&rest, "device="));
+	CU_ASSERT_FALSE(args_contain(&rest, "noreset"));
+	CU_ASSERT_TRUE(args_contain(&rest, "subtype=vfiofs"));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
+static void test_defaults_and_source(void)
+{
+	const char *argv[] = { "vfiofs", "mysource", "/mnt/vfio", "-o", "allow_other", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+	GError *err = NULL;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, &err));
+	CU_ASSERT_EQUAL(o.devices->len, 0);
+	CU_ASSERT_FALSE(o.noreset);
+	CU_ASSERT_FALSE(o.hugepages);
+	CU_ASSERT_EQUAL(o.intx_eoi, VFIOFS_INTX_EOI_BAR);
+	CU_ASSERT_EQUAL(o.iova_max, 0);
+	CU_ASSERT_STRING_EQUAL(o.source, "mysource");
+	CU_ASSERT_STRING_EQUAL(o.mountpoint, "/mnt/vfio");
+	CU_ASSERT_TRUE(args_contain(&rest, "fsname=mysource"));
+	CU_ASSERT_TRUE(args_contain(&rest, "allow_other"));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
+static void check_error(const char *const *argv, const char *fragment)
+{
+	struct vfiofs_options o;
+	struct fuse_args rest;
+	GError *err = NULL;
+
+	CU_ASSERT_FALSE(parse(argv, &o, &rest, &err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+	if (!strstr(err->message, fragment))
+		fprintf(stderr, "\n'%s' lacks '%s'\n", err->message, fragment);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err->message, fragment));
+	g_error_free(err);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
+static void test_bad_values_are_refused(void)
+{
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "device=0000:00:3g.0", NULL }, "not a PCI address");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=banana", NULL }, "iova_max=banana");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=0", NULL }, "iova_max=0");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=-1", NULL }, "iova_max=-1");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "intx_eoi=auto", NULL }, "bar or manual");
+	check_error((const char *[]){ "vfiofs", NULL }, "no mount point");
+	check_error((const char *[]){ "vfiofs", "a", "b", "c", NULL }, "too many arguments");
+}
+
+static void test_help_and_version(void)
+{
+	const char *help[] = { "vfiofs", "--help", NULL };
+	const char *version[] = { "vfiofs", "-V", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+
+	CU_ASSERT_TRUE(parse(help, &o, &rest, NULL));
+	CU_ASSERT_TRUE(o.show_help);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+	CU_ASSERT_TRUE(parse(version, &o, &rest, NULL));
+	CU_ASSERT_TRUE(o.show_version);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
+void register_options_suite(void)
+{
+	CU_pSuite s = CU_add_suite("command line", NULL, NULL);
+
+	CU_add_test(s, "devices, flags and values", test_devices_and_flags);
+	CU_add_test(s, "defaults and SOURCE", test_defaults_and_source);
+	CU_add_test(s, "bad values are refused with a message", test_bad_values_are_refused);
+	CU_add_test(s, "--help and -V", test_help_and_version);
+}

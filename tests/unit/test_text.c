@@ -1,0 +1,172 @@
+#include "suites.h"
+#include "fs/text.h"
+#include "vfio/container.h"
+#include "vfio/device.h"
+
+#include <linux/vfio.h>
+#include <string.h>
+
+/* A device as an edu looks after attach, without a kernel. */
+static struct vfio_device *fake_edu(void)
+{
+	struct vfio_device *d = g_new0(struct vfio_device, 1);
+	struct vfio_mmap_area whole = { .offset = 0, .size = 0x100000 };
+
+	g_strlcpy(d->name, "0000:00:03.0", sizeof(d->name));
+	d->group = 7;
+	d->flags = VFIO_DEVICE_FLAGS_PCI;
+	d->ids = (struct vfio_pci_ids){ 0x1234, 0x11e8, 0x1af4, 0x1100, 0x00ff00, 0x10 };
+	d->num_regions = VFIO_PCI_NUM_REGIONS;
+	d->regions = g_new0(struct vfio_region, d->num_regions);
+	for (unsigned i = 0; i < d->num_regions; i++) {
+		d->regions[i].index = i;
+		d->regions[i].areas = g_array_new(FALSE, FALSE, sizeof(struct vfio_mmap_area));
+	}
+	d->regions[VFIO_PCI_BAR0_REGION_INDEX].name = "bar0";
+	d->regions[VFIO_PCI_BAR0_REGION_INDEX].size = 0x100000;
+	d->regions[VFIO_PCI_BAR0_REGION_INDEX].flags =
+		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
+	g_array_append_val(d->regions[VFIO_PCI_BAR0_REGION_INDEX].areas, whole);
+	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].name = "config";
+	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].size = 256;
+	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].flags =
+		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	d->regions[VFIO_PCI_ROM_REGION_INDEX].name = "rom";
+	d->regions[VFIO_PCI_ROM_REGION_INDEX].size = 0x800;
+	d->regions[VFIO_PCI_ROM_REGION_INDEX].flags = VFIO_REGION_INFO_FLAG_READ;
+	d->num_irqs = 2;
+	d->irqs = g_new0(struct vfio_irq_index, 2);
+	d->irqs[0] = (struct vfio_irq_index){ 0, "intx", VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1 };
+	d->irqs[1] = (struct vfio_irq_index){ 1, "msi", VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1 };
+	return d;
+}
+
+static void free_fake(struct vfio_device *d)
+{
+	for (unsigned i = 0; i < d->num_regions; i++)
+		g_array_unref(d->regions[i].areas);
+	g_free(d->regions);
+	g_free(d->irqs);
+	g_free(d);
+}
+
+static void assert_has_line(const char *text, const char *line)
+{
+	g_autofree char *needle = g_strdup_printf("\n%s\n", line);
+	g_autofree char *hay = g_strdup_printf("\n%s", text);
+
+	if (!strstr(hay, needle))
+		fprintf(stderr, "\nmissing line '%s' in:\n%s", line, text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(hay, needle));
+}
+
+static void test_info_identity_and_group(void)
+{
+	struct vfio_device *d = fake_edu();
+	g_autofree char *text = fs_info_text(d);
+
+	CU_ASSERT(g_str_has_prefix(text, "address 0000:00:03.0\n"));
+	assert_has_line(text, "vendor 0x1234");
+	assert_has_line(text, "device 0x11e8");
+	assert_has_line(text, "subsystem_vendor 0x1af4");
+	assert_has_line(text, "subsystem_device 0x1100");
+	assert_has_line(text, "class 0x00ff00");
+	assert_has_line(text, "revision 0x10");
+	assert_has_line(text, "iommu_group 7");
+	assert_has_line(text, "reset no");
+	free_fake(d);
+}
+
+static void test_info_regions_and_irqs(void)
+{
+	struct vfio_device *d = fake_edu();
+	g_autofree char *text = NULL;
+
+	d->flags |= VFIO_DEVICE_FLAGS_RESET;
+	text = fs_info_text(d);
+	assert_has_line(text, "reset yes");
+	assert_has_line(text, "region.config.size 256");
+	assert_has_line(text, "region.config.flags read,write");
+	assert_has_line(text, "region.bar0.size 1048576");
+	assert_has_line(text, "region.bar0.flags read,write,mmap");
+	assert_has_line(text, "region.bar0.mmap 0 1048576");
+	assert_has_line(text, "region.rom.size 2048");
+	assert_has_line(text, "region.rom.flags read");
+	assert_has_line(text, "irq.intx.count 1");
+	assert_has_line(text, "irq.intx.flags eventfd,maskable,automasked");
+	assert_has_line(text, "irq.msi.flags eventfd,noresize");
+	assert_has_line(text, "irq.mode off");
+	/* Unimplemented BARs are not listed; config comes before the BARs. */
+	CU_ASSERT_PTR_NULL(strstr(text, "bar1"));
+	CU_ASSERT(strstr(text, "region.config") < strstr(text, "region.bar0"));
+	CU_ASSERT(g_str_has_suffix(text, "\n"));
+	free_fake(d);
+}
+
+static void test_info_lines_are_key_value(void)
+{
+	struct vfio_device *d = fake_edu();
+	g_autofree char *text = fs_info_text(d);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (char **l = lines; *l && **l; l++) {
+		CU_ASSERT_PTR_NOT_NULL(strchr(*l, ' '));
+		CU_ASSERT(**l != ' ');
+	}
+	free_fake(d);
+}
+
+static void test_container_text(void)
+{
+	static const struct vfio_container_ops ops = { .name = "legacy" };
+	struct vfio_container c = { .ops = &ops, .iommu_model = "type1v2", .page_sizes = 0x40201000 };
+	struct vfio_iova_span ranges[] = { { 0, 0xfedfffff }, { 0xfef00000, 0xffffffffffULL } };
+	struct vfio_device *a = fake_edu(), *b = fake_edu();
+	g_autofree char *text = NULL;
+
+	g_strlcpy(b->name, "0000:00:04.0", sizeof(b->name));
+	b->group = 8;
+	c.iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
+	g_array_append_vals(c.iova_ranges, ranges, 2);
+	c.devices = g_ptr_array_new();
+	g_ptr_array_add(c.devices, a);
+	g_ptr_array_add(c.devices, b);
+	text = fs_container_text(&c);
+	assert_has_line(text, "backend legacy");
+	assert_has_line(text, "iommu type1v2");
+	assert_has_line(text, "page_sizes 0x40201000");
+	assert_has_line(text, "iova_range 0x0 0xfedfffff");
+	assert_has_line(text, "iova_range 0xfef00000 0xffffffffff");
+	assert_has_line(text, "device 0000:00:03.0 7");
+	assert_has_line(text, "device 0000:00:04.0 8");
+	g_array_unref(c.iova_ranges);
+	g_ptr_array_unref(c.devices);
+	free_fake(a);
+	free_fake(b);
+}
+
+static void test_container_without_devices(void)
+{
+	static const struct vfio_container_ops ops = { .name = "legacy" };
+	struct vfio_container c = { .ops = &ops };
+	g_autofree char *text = NULL;
+
+	c.iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
+	c.devices = g_ptr_array_new();
+	text = fs_container_text(&c);
+	assert_has_line(text, "iommu none");
+	CU_ASSERT_PTR_NULL(strstr(text, "device "));
+	g_array_unref(c.iova_ranges);
+	g_ptr_array_unref(c.devices);
+}
+
+void register_text_suite(void)
+{
+	CU_pSuite s = CU_add_suite("info and container text", NULL, NULL);
+
+	CU_add_test(s, "info: identity, group, reset", test_info_identity_and_group);
+	CU_add_test(s, "info: regions and interrupt indexes", test_info_regions_and_irqs);
+	CU_add_test(s, "info: every line is 'key value'", test_info_lines_are_key_value);
+	CU_add_test(s, "container: model, ranges, devices", test_container_text);
+	CU_add_test(s, "container: before any device", test_container_without_devices);
+}
