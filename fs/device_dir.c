@@ -78,6 +78,8 @@ static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const cha
 	rc = vfio_device_reset(vdev);
 	if (rc < 0)
 		g_warning("%s: reset on %s failed: %s", vdev->name, why, g_strerror(-rc));
+	else
+		g_info("%s: reset on %s", vdev->name, why);
 }
 
 bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Installs what is missing, builds, and runs every test: the CUnit unit tests
+# on the host, then the integration suite in a QEMU guest against the real
+# kernel VFIO driver. Ends with "N passed, N failed"; exits non-zero if any
+# test failed or none ran.
+#   scripts/test.sh                 everything
+#   scripts/test.sh t_regions.sh    the unit tests and one guest scenario
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh || exit 1
+bash scripts/build.sh || exit 1
+
+counts() {  # the last "N passed, N failed" line of a file, as "N N"
+    sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' "$1" | tail -n 1
+}
+
+log=$(mktemp -d /tmp/vfiofs-tests.XXXXXX)
+./tests/unit/unit_tests >"$log/unit" 2>&1
+unit_rc=$?
+grep -E '^(Suite|  Test)|Run Summary|unit:' "$log/unit" | grep -v '\.\.\.passed$'
+read -r up uf <<<"$(counts "$log/unit")"
+: "${up:=0}" "${uf:=1}"
+
+bash tests/guest/run.sh --timeout 2400 -- sh tests/integration/all.sh "$@" 2>&1 | tee "$log/guest"
+guest_rc=${PIPESTATUS[0]}
+read -r gp gf <<<"$(counts "$log/guest")"
+: "${gp:=0}" "${gf:=0}"
+# A guest that died before reporting counts as a failure.
+if [ "$guest_rc" != 0 ] && [ "$gf" = 0 ]; then gf=1; echo "guest run failed (exit $guest_rc)"; fi
+[ "$unit_rc" != 0 ] && [ "$uf" = 0 ] && uf=1
+
+total_p=$((up + gp))
+total_f=$((uf + gf))
+echo
+echo "$total_p passed, $total_f failed"
+[ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]
