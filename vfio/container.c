@@ -47,19 +47,23 @@ static struct vfio_device *find_locked(struct vfio_container *c, const char *pci
 
 struct vfio_device *vfio_container_find(struct vfio_container *c, const char *pci_addr)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&c->lock);
+	struct vfio_device *d;
 
-	return find_locked(c, pci_addr);
+	g_mutex_lock(&c->lock);
+	d = find_locked(c, pci_addr);
+	g_mutex_unlock(&c->lock);
+	return d;
 }
 
 struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
 					  GError **err)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&c->lock);
 	struct vfio_device *d;
 
+	g_mutex_lock(&c->lock);
 	if (find_locked(c, pci_addr)) {
 		vfio_set_error(err, EEXIST, "%s is already attached", pci_addr);
+		g_mutex_unlock(&c->lock);
 		return NULL;
 	}
 	d = g_new0(struct vfio_device, 1);
@@ -72,6 +76,7 @@ struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *
 	if (!vfio_device_setup(d, err))
 		goto err_detach;
 	g_ptr_array_add(c->devices, d);
+	g_mutex_unlock(&c->lock);
 	g_info("attached %s (IOMMU group %d)", d->name, d->group);
 	return d;
 
@@ -80,16 +85,17 @@ err_detach:
 	c->ops->detach_device(c, d);
 err_free:
 	g_free(d);
+	g_mutex_unlock(&c->lock);
 	return NULL;
 }
 
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&c->lock);
-
+	g_mutex_lock(&c->lock);
 	g_ptr_array_remove(c->devices, d);
 	vfio_device_teardown(d);
 	c->ops->detach_device(c, d);
+	g_mutex_unlock(&c->lock);
 	g_info("detached %s", d->name);
 	g_free(d);
 }
