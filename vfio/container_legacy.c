@@ -8,9 +8,12 @@
 #include "vfio/device.h"
 #include "vfio/error.h"
 #include "vfio/group.h"
+#include "vfio/info_cap.h"
 #include "vfio/sysfs.h"
 
 #include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
 #include <linux/vfio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -66,29 +69,11 @@ static void legacy_close(struct vfio_container *c)
 		close(c->fd);
 }
 
-/* The first capability of the given id in a VFIO info structure, or NULL. */
-static const struct vfio_info_cap_header *find_cap(const void *info, size_t size,
-						   uint32_t cap_offset, uint16_t id)
-{
-	uint32_t off = cap_offset;
-
-	while (off && off + sizeof(struct vfio_info_cap_header) <= size) {
-		const struct vfio_info_cap_header *h = (const void *)((const char *)info + off);
-
-		if (h->id == id)
-			return h;
-		if (h->next <= off)
-			break;  /* a chain must move forward; stop rather than loop */
-		off = h->next;
-	}
-	return NULL;
-}
-
 /* Reads page sizes and valid IOVA ranges, now that the IOMMU is set. */
 static bool read_iommu_info(struct vfio_container *c, GError **err)
 {
 	g_autofree struct vfio_iommu_type1_info *info = g_malloc0(sizeof(*info));
-	const struct vfio_iommu_type1_info_cap_iova_range *cap;
+	const struct vfio_info_cap_header *cap;
 	size_t size = sizeof(*info);
 
 	for (;;) {
@@ -107,12 +92,24 @@ static bool read_iommu_info(struct vfio_container *c, GError **err)
 	c->page_sizes = (info->flags & VFIO_IOMMU_INFO_PGSIZES) ? info->iova_pgsizes : 4096;
 	g_array_set_size(c->iova_ranges, 0);
 	cap = (info->flags & VFIO_IOMMU_INFO_CAPS)
-		? (const void *)find_cap(info, size, info->cap_offset, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
+		? vfio_info_find_cap(info, size, info->cap_offset, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
 		: NULL;
 	if (cap) {
-		for (uint32_t i = 0; i < cap->nr_iovas; i++) {
-			struct vfio_iova_span r = { cap->iova_ranges[i].start, cap->iova_ranges[i].end };
+		/* The kernel packs capabilities at 4-byte offsets: copy out, never dereference in place. */
+		const char *p = (const char *)cap;
+		const char *end = (const char *)info + size;
+		struct vfio_iommu_type1_info_cap_iova_range head;
 
+		memcpy(&head, p, MIN(sizeof(head), (size_t)(end - p)));
+		p += offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges);
+		for (uint32_t i = 0; i < head.nr_iovas && p + sizeof(struct vfio_iova_range) <= end;
+		     i++, p += sizeof(struct vfio_iova_range)) {
+			struct vfio_iova_range kr;
+			struct vfio_iova_span r;
+
+			memcpy(&kr, p, sizeof(kr));
+			r.start = kr.start;
+			r.last = kr.end;
 			g_array_append_val(c->iova_ranges, r);
 		}
 	} else {

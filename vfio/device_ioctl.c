@@ -5,6 +5,9 @@
 #define G_LOG_DOMAIN "device-ioctl"
 #include "vfio/device.h"
 #include "vfio/error.h"
+#include "vfio/info_cap.h"
+
+#include <stddef.h>
 
 #include <linux/vfio.h>
 #include <sys/ioctl.h>
@@ -47,22 +50,6 @@ static struct vfio_region_info *get_region_info(int fd, unsigned index)
 	}
 }
 
-static const struct vfio_region_info_cap_sparse_mmap *find_sparse_cap(const struct vfio_region_info *info)
-{
-	uint32_t off = (info->flags & VFIO_REGION_INFO_FLAG_CAPS) ? info->cap_offset : 0;
-
-	while (off && off + sizeof(struct vfio_info_cap_header) <= info->argsz) {
-		const struct vfio_info_cap_header *h = (const void *)((const char *)info + off);
-
-		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
-			return (const void *)h;
-		if (h->next <= off)
-			break;
-		off = h->next;
-	}
-	return NULL;
-}
-
 static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)
 {
 	struct vfio_mmap_area a = { .offset = offset, .size = size };
@@ -73,7 +60,9 @@ static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)
 
 static void fill_region(struct vfio_region *r, unsigned index, const struct vfio_region_info *info)
 {
-	const struct vfio_region_info_cap_sparse_mmap *sparse;
+	const struct vfio_info_cap_header *sparse;
+	struct vfio_region_info_cap_sparse_mmap head;
+	const char *p, *end;
 
 	r->index = index;
 	r->name = region_names[index];
@@ -85,13 +74,25 @@ static void fill_region(struct vfio_region *r, unsigned index, const struct vfio
 	r->fd_offset = info->offset;
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return;
-	sparse = find_sparse_cap(info);
+	sparse = (info->flags & VFIO_REGION_INFO_FLAG_CAPS)
+		? vfio_info_find_cap(info, info->argsz, info->cap_offset, VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+		: NULL;
 	if (!sparse) {
 		add_area(r, 0, r->size);
 		return;
 	}
-	for (uint32_t i = 0; i < sparse->nr_areas; i++)
-		add_area(r, sparse->areas[i].offset, sparse->areas[i].size);
+	/* Copied out: the kernel does not promise 8-byte alignment. */
+	end = (const char *)info + info->argsz;
+	p = (const char *)sparse;
+	memcpy(&head, p, MIN(sizeof(head), (size_t)(end - p)));
+	p += offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
+	for (uint32_t i = 0; i < head.nr_areas && p + sizeof(struct vfio_region_sparse_mmap_area) <= end;
+	     i++, p += sizeof(struct vfio_region_sparse_mmap_area)) {
+		struct vfio_region_sparse_mmap_area a;
+
+		memcpy(&a, p, sizeof(a));
+		add_area(r, a.offset, a.size);
+	}
 }
 
 static bool ioctl_query(struct vfio_device *d, GError **err)
