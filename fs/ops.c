@@ -374,6 +374,18 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 	fuse_reply_err(req, EPERM);
 }
 
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
 const struct fuse_lowlevel_ops vfiofs_ops = {
 	.init = op_init,
 	.lookup = op_lookup,
@@ -388,6 +400,8 @@ const struct fuse_lowlevel_ops vfiofs_ops = {
 	.create = op_create,
 	.unlink = op_unlink,
 	.rename = op_rename,
+	.symlink = op_symlink,
+	.link = op_link,
 	.open = op_open,
 	.read = op_read,
 	.write = op_write,

@@ -10,6 +10,7 @@
 #include "vfio/container.h"
 #include "vfio/sysfs.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -41,35 +42,34 @@ static int serve(struct fuse_session *se, const struct vfiofs_options *o)
 		return fuse_session_loop(se);
 	lc = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_clone_fd(lc, o->fuse.clone_fd);
-	fuse_loop_cfg_set_idle_threads(lc, o->fuse.max_idle_threads);
-	fuse_loop_cfg_set_max_threads(lc, o->fuse.max_threads);
+	/* libfuse's parser leaves "unset" as UINT_MAX, which its setters reject noisily. */
+	if (o->fuse.max_idle_threads != UINT_MAX)
+		fuse_loop_cfg_set_idle_threads(lc, o->fuse.max_idle_threads);
+	if (o->fuse.max_threads != UINT_MAX)
+		fuse_loop_cfg_set_max_threads(lc, o->fuse.max_threads);
 	rc = fuse_session_loop_mt(se, lc);
 	fuse_loop_cfg_destroy(lc);
 	return rc;
 }
 
-static int mount_and_serve(struct fuse_args *args, struct vfiofs *fs, const struct vfiofs_options *o)
+/* Mounts and serves until unmount or a signal; a signal is a clean end, not a failure. */
+static int mount_and_serve(struct fuse_session *se, const struct vfiofs_options *o)
 {
-	struct fuse_session *se = fuse_session_new(args, &vfiofs_ops, sizeof(vfiofs_ops), fs);
 	int rc = 1;
 
-	if (!se)
-		return 1;
 	if (fuse_set_signal_handlers(se) != 0)
-		goto err_out1;
+		return 1;
 	if (fuse_session_mount(se, o->mountpoint) != 0)
-		goto err_out2;
+		goto err_out1;
 	if (fuse_daemonize(o->fuse.foreground) != 0)
-		goto err_out3;
+		goto err_out2;
 	if (!o->fuse.foreground)
 		vfiofs_log_to_syslog();
-	rc = serve(se, o) ? 1 : 0;
-err_out3:
-	fuse_session_unmount(se);
+	rc = serve(se, o) < 0 ? 1 : 0;
 err_out2:
-	fuse_remove_signal_handlers(se);
+	fuse_session_unmount(se);
 err_out1:
-	fuse_session_destroy(se);
+	fuse_remove_signal_handlers(se);
 	return rc;
 }
 
@@ -79,6 +79,7 @@ int main(int argc, char *argv[])
 	struct vfiofs_options o;
 	g_autoptr(GError) err = NULL;
 	struct vfio_container *container;
+	struct fuse_session *se;
 	struct vfiofs *fs;
 	int rc = 1;
 
@@ -117,10 +118,16 @@ int main(int argc, char *argv[])
 		.uid = getuid(),
 		.gid = getgid(),
 	});
-	if (attach_devices(fs, o.devices) == 0)
+	/* The session checks libfuse's options before any device is touched. */
+	se = fuse_session_new(&args, &vfiofs_ops, sizeof(vfiofs_ops), fs);
+	if (!se)
+		rc = 2;
+	else if (attach_devices(fs, o.devices) == 0)
 		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
 	else
-		rc = mount_and_serve(&args, fs, &o);
+		rc = mount_and_serve(se, &o);
+	if (se)
+		fuse_session_destroy(se);
 	vfiofs_free(fs);
 	vfio_container_free(container);
 out_args:

@@ -172,8 +172,12 @@ static void leave_group(struct vfio_container *c, struct vfio_group *g)
 	g_hash_table_remove(l->groups, GINT_TO_POINTER(g->num));
 	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
 	vfio_group_close(g);
-	if (g_hash_table_size(l->groups) == 0)
-		c->iommu_model = NULL;  /* the kernel drops the IOMMU with the last group */
+	if (g_hash_table_size(l->groups) == 0) {
+		/* The kernel drops the IOMMU with the last group; the next attach learns it anew. */
+		c->iommu_model = NULL;
+		c->page_sizes = 0;
+		g_array_set_size(c->iova_ranges, 0);
+	}
 }
 
 static bool legacy_attach_device(struct vfio_container *c, struct vfio_device *d, GError **err)

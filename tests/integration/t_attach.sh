@@ -49,12 +49,15 @@ expect_eq "$(errno_of "os.rmdir('$M/dma')")" EPERM "rmdir dma" &&
     expect_eq "$(errno_of "os.rmdir('$M/container')")" ENOTDIR "rmdir container" &&
     expect_eq "$(errno_of "os.rmdir('$M/nothing')")" ENOENT "rmdir missing" &&
     expect_eq "$(errno_of "os.unlink('$M/$VFIOFS_EDU0/bar0')")" EPERM "unlink bar0" &&
-    expect_eq "$(errno_of "open('$M/newfile', 'w')")" EPERM "create a file" && t_pass
+    expect_eq "$(errno_of "open('$M/newfile', 'w')")" EPERM "create a file" &&
+    expect_eq "$(errno_of "os.symlink('x', '$M/link')")" EPERM "symlink" &&
+    expect_eq "$(errno_of "os.link('$M/container', '$M/hard')")" EPERM "link" && t_pass
 
 t_begin rmdir-all-then-mkdir
 # The last group leaving drops the IOMMU; the next attach must set it up again.
 rmdir "$M/$VFIOFS_EDU0" && rmdir "$M/$VFIOFS_EDU1" &&
     expect_eq "$(info_value "$M/container" iommu)" none "IOMMU with no device" &&
+    expect_eq "$(grep -c '^iova_range' "$M/container")" 0 "IOVA ranges with no device" &&
     mkdir "$M/$VFIOFS_EDU0" && expect_eq "$(info_value "$M/container" iommu)" type1v2 "IOMMU again" &&
     expect_eq "$(read_u32 "$M/$VFIOFS_EDU0/bar0" 0)" 0x010000ed "ident" && t_pass
 
@@ -75,6 +78,13 @@ fi
 t_begin refuse-bad-option
 "$VFIOFS" "$M" -o device=0000:00:03.9 2>"$WORK/err" && t_fail "accepted a bad address"
 grep -q "not a PCI address" "$WORK/err" && t_pass || t_fail "stderr: $(cat "$WORK/err")"
+
+t_begin bad-fuse-option-touches-no-device
+# libfuse's options are checked before any device is attached (and reset).
+"$VFIOFS" "$M" -f -d -o "device=$VFIOFS_NVME,no_such_fuse_option" 2>"$WORK/err"
+rc=$?
+expect_eq "$rc" 2 "exit status" && ! grep -q "attached\|reset on" "$WORK/err" && t_pass ||
+    t_fail "stderr: $(cat "$WORK/err")"
 
 t_begin auto-discovery-attaches-every-vfio-pci-device
 vfiofs_mount "$M" || t_fail "mount: $(cat "$M.log")"

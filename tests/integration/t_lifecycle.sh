@@ -24,10 +24,11 @@ umount -l "$M"
 vfiofs_mount "$M" -o "$OPTS" && expect_eq "$(read_u32 "$E/bar0" 0)" 0x010000ed "ident after a crash" && t_pass ||
     t_fail "log: $(cat "$M.log")"
 
-t_begin sigterm-unmounts
+t_begin sigterm-unmounts-and-exits-0
 kill -TERM "$VFIOFS_PID"
-wait_until 30 is_dead "$VFIOFS_PID" && ! is_mounted "$M" && t_pass || t_fail "still mounted or running"
-wait "$VFIOFS_PID" 2>/dev/null
+wait_until 30 is_dead "$VFIOFS_PID" && ! is_mounted "$M" || t_fail "still mounted or running"
+wait "$VFIOFS_PID"
+expect_eq "$?" 0 "exit status after SIGTERM" && t_pass
 
 t_begin sigint-unmounts
 # A non-interactive shell starts background jobs with SIGINT ignored, and
