@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "device-dir"
 #include "fs/device_dir.h"
+#include "fs/irq.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
@@ -17,6 +18,7 @@ void fs_device_unref(struct fs_device *dev)
 	if (!g_atomic_int_dec_and_test(&dev->refs))
 		return;
 	g_rw_lock_clear(&dev->lock);
+	fs_irq_free(dev->irq);
 	g_free(dev);
 }
 
@@ -96,6 +98,7 @@ bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_nod
 	dev->refs = 1;
 	g_rw_lock_init(&dev->lock);
 	dev->vdev = vdev;
+	dev->irq = fs_irq_new(fs->events);
 	g_strlcpy(dev->name, pci_addr, sizeof(dev->name));
 
 	g_mutex_lock(&fs->tree.lock);
@@ -125,6 +128,7 @@ void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
 	vdev = dev->vdev;
 	dev->vdev = NULL;
 	if (vdev) {
+		fs_irq_shutdown(dev->irq, vdev);
 		reset_quietly(fs, vdev, "detach");
 		vfio_container_detach(fs->container, vdev);
 	}

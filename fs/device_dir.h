@@ -8,11 +8,13 @@
 #include "fs/fs.h"
 #include "vfio/pci_addr.h"
 
+struct fs_irq;
 struct fs_node;
 struct vfio_device;
 
 struct fs_device {
 	gint refs;
+	struct fs_irq *irq;        /* interrupts and the readers of the irq file */
 	GRWLock lock;              /* read: a file operation; write: detach */
 	struct vfio_device *vdev;  /* NULL once detached */
 	char name[VFIO_PCI_ADDR_LEN];

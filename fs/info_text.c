@@ -47,7 +47,7 @@ static const unsigned region_order[] = {
 	VFIO_PCI_BAR5_REGION_INDEX, VFIO_PCI_ROM_REGION_INDEX,
 };
 
-char *fs_info_text(const struct vfio_device *d)
+char *fs_info_text(const struct vfio_device *d, const char *irq_lines)
 {
 	GString *s = g_string_new(NULL);
 	const struct vfio_pci_ids *ids = &d->ids;
@@ -67,6 +67,6 @@ char *fs_info_text(const struct vfio_device *d)
 	for (unsigned i = 0; i < d->num_irqs; i++)
 		if (d->irqs[i].name)
 			append_irq(s, &d->irqs[i]);
-	g_string_append(s, "irq.mode off\n");
+	g_string_append(s, irq_lines ? irq_lines : "irq.mode off\nirq.vectors 0\n");
 	return g_string_free(s, FALSE);
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 
 /* Everything changes only through this daemon, so the kernel may cache names and sizes long. */
@@ -22,7 +23,8 @@ static const struct fs_file_ops *const file_ops[] = {
 	[FS_INFO] = &fs_text_file_ops,
 	[FS_REGION] = &fs_region_file_ops,
 	[FS_RESET] = &fs_reset_file_ops,
-	/* FS_IRQ and FS_DEVICE_DMA: not yet implemented, EOPNOTSUPP */
+	[FS_IRQ] = &fs_irq_file_ops,
+	/* FS_DEVICE_DMA: not yet implemented, EOPNOTSUPP */
 };
 
 static struct vfiofs *fs_of(fuse_req_t req)
@@ -301,6 +303,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)h;
 	fi->direct_io = 1;  /* every access reaches the device: no page cache, no read-ahead */
 	fi->keep_cache = 0;
+	fi->nonseekable = ops->stream;
 	fuse_reply_open(req, fi);
 }
 
@@ -316,6 +319,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	const struct fs_file_ops *ops = file_ops[h->node->kind];
 
 	(void)ino;
+	h->flags = fi->flags;  /* O_NONBLOCK may have changed since open */
 	if (!ops->read)
 		fuse_reply_err(req, EBADF);
 	else
@@ -335,11 +339,29 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		ops->write(req, h, buf, size, off);
 }
 
+static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	struct fs_handle *h = handle_of(fi);
+	const struct fs_file_ops *ops = file_ops[h->node->kind];
+
+	(void)ino;
+	if (ops->poll) {
+		ops->poll(req, h, ph);
+		return;
+	}
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	fuse_reply_poll(req, POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+}
+
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs_handle *h = handle_of(fi);
 
 	(void)ino;
+	if (file_ops[h->node->kind]->release)
+		file_ops[h->node->kind]->release(h);
 	if (h->dev)
 		fs_device_unref(h->dev);
 	g_free(h->text);
@@ -406,4 +428,5 @@ const struct fuse_lowlevel_ops vfiofs_ops = {
 	.read = op_read,
 	.write = op_write,
 	.release = op_release,
+	.poll = op_poll,
 };

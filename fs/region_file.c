@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "region-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
+#include "fs/irq.h"
 #include "vfio/device.h"
 
 #include <fcntl.h>
@@ -28,6 +29,16 @@ static int region_open(struct fs_handle *h, int flags)
 	return 0;
 }
 
+/* intx_eoi=bar: a BAR access is taken as the end of an INTx interrupt, as QEMU does. */
+static void end_of_interrupt(struct fs_handle *h, struct vfio_device *vdev)
+{
+	unsigned index = h->node->region;
+
+	if (h->fs->cfg.intx_eoi == VFIOFS_INTX_EOI_BAR &&
+	    index <= VFIO_PCI_BAR5_REGION_INDEX)  /* BAR0 is index 0 */
+		fs_irq_eoi(h->dev->irq, vdev);
+}
+
 static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
 {
 	struct vfio_device *vdev = fs_device_get(h->dev);
@@ -48,6 +59,7 @@ static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t 
 	size = MIN(size, r->size - off);
 	buf = g_malloc(size);
 	n = vfio_region_read(vdev, r, buf, size, off);
+	end_of_interrupt(h, vdev);
 	fs_device_put(h->dev);
 	if (n < 0) {
 		g_message("%s/%s: read of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
@@ -78,6 +90,7 @@ static void region_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 		return;
 	}
 	n = vfio_region_write(vdev, r, buf, MIN(size, r->size - off), off);
+	end_of_interrupt(h, vdev);
 	fs_device_put(h->dev);
 	if (n < 0) {
 		g_message("%s/%s: write of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "reset-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
+#include "fs/irq.h"
 #include "vfio/device.h"
 
 #include <fcntl.h>
@@ -35,6 +36,9 @@ static void reset_write(fuse_req_t req, struct fs_handle *h, const char *buf, si
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
+	/* A reset drops the device's interrupt setup: make ours agree first. */
+	if (vfio_device_can_reset(vdev))
+		fs_irq_off(h->dev->irq, vdev);
 	rc = vfio_device_reset(vdev);
 	fs_device_put(h->dev);
 	if (rc < 0) {

@@ -7,7 +7,10 @@
 struct vfio_container;
 struct vfio_device;
 
-/* Caller holds whatever keeps d alive; the result is g_free()d. */
-char *fs_info_text(const struct vfio_device *d);
+/*
+ * Caller holds whatever keeps d alive; irq_lines are the interrupt state
+ * lines (fs_irq_describe), or NULL for "off".  The result is g_free()d.
+ */
+char *fs_info_text(const struct vfio_device *d, const char *irq_lines);
 /* Caller holds c->lock. */
 char *fs_container_text(const struct vfio_container *c);

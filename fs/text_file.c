@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "text-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
+#include "fs/irq.h"
 #include "fs/text.h"
 #include "vfio/container.h"
 
@@ -10,6 +11,7 @@
 
 char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 {
+	g_autoptr(GString) irq_lines = NULL;
 	struct vfio_device *vdev;
 	char *text;
 
@@ -22,7 +24,9 @@ char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 	vdev = fs_device_get(n->dev);
 	if (!vdev)
 		return NULL;
-	text = fs_info_text(vdev);
+	irq_lines = g_string_new(NULL);
+	fs_irq_describe(n->dev->irq, irq_lines);
+	text = fs_info_text(vdev, irq_lines->str);
 	fs_device_put(n->dev);
 	return text;
 }

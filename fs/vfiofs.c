@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "vfiofs"
 #include "fs/device_dir.h"
+#include "fs/event_loop.h"
 #include "fs/vfiofs_private.h"
 
 struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg)
@@ -9,6 +10,7 @@ struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *
 	fs->container = c;
 	fs->cfg = *cfg;
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
+	fs->events = fs_event_loop_new();
 	fs_tree_init(&fs->tree);
 	fs_tree_add(&fs->tree, fs->tree.root, "container", FS_CONTAINER, S_IFREG | 0444);
 	fs_tree_add(&fs->tree, fs->tree.root, "dma", FS_DMA_DIR, S_IFDIR | 0755);
@@ -59,5 +61,6 @@ void vfiofs_free(struct vfiofs *fs)
 		fs_device_unref(dev);
 	}
 	fs_tree_destroy(&fs->tree);
+	fs_event_loop_free(fs->events);
 	g_free(fs);
 }

@@ -4,12 +4,16 @@
 #include "fs/fs.h"
 #include "fs/tree.h"
 
+struct fs_event_loop;
+struct fs_irq_reader;
+
 #include <time.h>
 
 struct vfiofs {
 	struct vfio_container *container;
 	struct vfiofs_config cfg;
 	struct fs_tree tree;
+	struct fs_event_loop *events;  /* where interrupt eventfds are watched */
 	struct timespec mount_time;
 };
 
@@ -20,4 +24,6 @@ struct fs_handle {
 	struct fs_device *dev;  /* reference, for files inside a device directory */
 	char *text;             /* info and container: the snapshot taken at open */
 	size_t text_len;
+	struct fs_irq_reader *reader;  /* irq: this open file's view of the events */
+	int flags;              /* the file's flags as of the current request */
 };

@@ -93,6 +93,22 @@ bool vfio_device_can_reset(const struct vfio_device *d)
 	return d->flags & VFIO_DEVICE_FLAGS_RESET;
 }
 
+int vfio_device_enable_bus_master(struct vfio_device *d)
+{
+	struct vfio_region *config = vfio_device_region(d, VFIO_PCI_CONFIG_REGION_INDEX);
+	uint16_t cmd;
+
+	if (!config || vfio_region_read(d, config, &cmd, 2, PCI_COMMAND) != 2)
+		return -EIO;
+	if (cmd & PCI_COMMAND_MASTER)
+		return 0;
+	cmd |= PCI_COMMAND_MASTER;
+	if (vfio_region_write(d, config, &cmd, 2, PCI_COMMAND) != 2)
+		return -EIO;
+	g_info("%s: bus mastering enabled", d->name);
+	return 0;
+}
+
 int vfio_device_reset(struct vfio_device *d)
 {
 	return d->ops->reset(d);

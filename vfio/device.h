@@ -59,6 +59,12 @@ struct vfio_device_ops {
 	/* Maps an mmap-able area into the daemon; NULL if it cannot. */
 	void *(*map_area)(struct vfio_device *d, const struct vfio_region *r,
 			  const struct vfio_mmap_area *a);
+	/*
+	 * VFIO_DEVICE_SET_IRQS: flags are VFIO_IRQ_SET_DATA_* | VFIO_IRQ_SET_ACTION_*;
+	 * fds (count of them) only with DATA_EVENTFD.  0 or -errno.
+	 */
+	int (*set_irqs)(struct vfio_device *d, unsigned index, unsigned start, unsigned count,
+			uint32_t flags, const int32_t *fds);
 	/* 0, -ENOTTY without reset support, or another -errno. */
 	int (*reset)(struct vfio_device *d);
 	void (*close)(struct vfio_device *d);
@@ -90,7 +96,20 @@ void vfio_device_teardown(struct vfio_device *d);
 struct vfio_region *vfio_device_region(struct vfio_device *d, unsigned index);
 const struct vfio_irq_index *vfio_device_irq(const struct vfio_device *d, unsigned index);
 bool vfio_device_can_reset(const struct vfio_device *d);
+/* Sets the command register's Bus Master Enable (needed for DMA and MSI); 0 or -errno. */
+int vfio_device_enable_bus_master(struct vfio_device *d);
 int vfio_device_reset(struct vfio_device *d);
+
+/*
+ * Interrupts (vfio/irq.c).  index is VFIO_PCI_{INTX,MSI,MSIX}_IRQ_INDEX; each
+ * returns 0 or -errno and changes nothing on failure.
+ */
+/* Signals vector i of index on fds[i], for i < count (enables the index). */
+int vfio_irq_enable(struct vfio_device *d, unsigned index, unsigned count, const int32_t *fds);
+int vfio_irq_disable(struct vfio_device *d, unsigned index);
+int vfio_irq_unmask(struct vfio_device *d, unsigned index, unsigned vector);
+/* Fires a vector in software, as if the device had raised it. */
+int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector);
 
 /* Region access with the widths the spec promises; bytes done, or -errno if none. */
 ssize_t vfio_region_read(struct vfio_device *d, const struct vfio_region *r,

@@ -166,6 +166,22 @@ static void *ioctl_map_area(struct vfio_device *d, const struct vfio_region *r,
 	return addr;
 }
 
+static int ioctl_set_irqs(struct vfio_device *d, unsigned index, unsigned start, unsigned count,
+			  uint32_t flags, const int32_t *fds)
+{
+	size_t data = (flags & VFIO_IRQ_SET_DATA_EVENTFD) ? count * sizeof(int32_t) : 0;
+	g_autofree struct vfio_irq_set *set = g_malloc0(sizeof(*set) + data);
+
+	set->argsz = sizeof(*set) + data;
+	set->flags = flags;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	if (data)
+		memcpy(set->data, fds, data);
+	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set) < 0 ? -errno : 0;
+}
+
 static int ioctl_reset(struct vfio_device *d)
 {
 	if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
@@ -186,6 +202,7 @@ const struct vfio_device_ops vfio_device_ioctl_ops = {
 	.read = ioctl_read,
 	.write = ioctl_write,
 	.map_area = ioctl_map_area,
+	.set_irqs = ioctl_set_irqs,
 	.reset = ioctl_reset,
 	.close = ioctl_close,
 };

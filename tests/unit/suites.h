@@ -8,3 +8,4 @@ void register_pci_addr_suite(void);
 void register_text_suite(void);
 void register_options_suite(void);
 void register_sysfs_suite(void);
+void register_irq_text_suite(void);

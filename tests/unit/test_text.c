@@ -63,7 +63,7 @@ static void assert_has_line(const char *text, const char *line)
 static void test_info_identity_and_group(void)
 {
 	struct vfio_device *d = fake_edu();
-	g_autofree char *text = fs_info_text(d);
+	g_autofree char *text = fs_info_text(d, NULL);
 
 	CU_ASSERT(g_str_has_prefix(text, "address 0000:00:03.0\n"));
 	assert_has_line(text, "vendor 0x1234");
@@ -83,7 +83,7 @@ static void test_info_regions_and_irqs(void)
 	g_autofree char *text = NULL;
 
 	d->flags |= VFIO_DEVICE_FLAGS_RESET;
-	text = fs_info_text(d);
+	text = fs_info_text(d, NULL);
 	assert_has_line(text, "reset yes");
 	assert_has_line(text, "region.config.size 256");
 	assert_has_line(text, "region.config.flags read,write");
@@ -96,6 +96,7 @@ static void test_info_regions_and_irqs(void)
 	assert_has_line(text, "irq.intx.flags eventfd,maskable,automasked");
 	assert_has_line(text, "irq.msi.flags eventfd,noresize");
 	assert_has_line(text, "irq.mode off");
+	assert_has_line(text, "irq.vectors 0");
 	/* Unimplemented BARs are not listed; config comes before the BARs. */
 	CU_ASSERT_PTR_NULL(strstr(text, "bar1"));
 	CU_ASSERT(strstr(text, "region.config") < strstr(text, "region.bar0"));
@@ -103,10 +104,21 @@ static void test_info_regions_and_irqs(void)
 	free_fake(d);
 }
 
+static void test_info_includes_irq_state(void)
+{
+	struct vfio_device *d = fake_edu();
+	g_autofree char *text = fs_info_text(d, "irq.mode msi\nirq.vectors 1\nirq.vector.0.count 3\n");
+
+	assert_has_line(text, "irq.mode msi");
+	assert_has_line(text, "irq.vector.0.count 3");
+	CU_ASSERT_PTR_NULL(strstr(text, "irq.mode off"));
+	free_fake(d);
+}
+
 static void test_info_lines_are_key_value(void)
 {
 	struct vfio_device *d = fake_edu();
-	g_autofree char *text = fs_info_text(d);
+	g_autofree char *text = fs_info_text(d, NULL);
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 
 	for (char **l = lines; *l && **l; l++) {
@@ -166,6 +178,7 @@ void register_text_suite(void)
 
 	CU_add_test(s, "info: identity, group, reset", test_info_identity_and_group);
 	CU_add_test(s, "info: regions and interrupt indexes", test_info_regions_and_irqs);
+	CU_add_test(s, "info: interrupt state lines", test_info_includes_irq_state);
 	CU_add_test(s, "info: every line is 'key value'", test_info_lines_are_key_value);
 	CU_add_test(s, "container: model, ranges, devices", test_container_text);
 	CU_add_test(s, "container: before any device", test_container_without_devices);

@@ -1,0 +1,43 @@
+/*
+ * The text of the irq file: commands written to it and the event lines read
+ * from it.  Pure functions, unit-tested in tests/unit/test_irq_text.c.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest command line accepted (a longer write is EINVAL, not truncated). */
+#define FS_IRQ_COMMAND_MAX 64
+
+enum fs_irq_mode { FS_IRQ_OFF, FS_IRQ_INTX, FS_IRQ_MSI, FS_IRQ_MSIX };
+
+enum fs_irq_verb {
+	FS_IRQ_CMD_INTX,     /* intx */
+	FS_IRQ_CMD_MSI,      /* msi N */
+	FS_IRQ_CMD_MSIX,     /* msix N */
+	FS_IRQ_CMD_OFF,      /* off */
+	FS_IRQ_CMD_UNMASK,   /* unmask */
+	FS_IRQ_CMD_TRIGGER,  /* trigger V */
+};
+
+struct fs_irq_command {
+	enum fs_irq_verb verb;
+	unsigned arg;  /* N or V */
+};
+
+/* Parses one command line (newline optional); err (EINVAL) says what is wrong. */
+bool fs_irq_command_parse(const char *buf, size_t len, struct fs_irq_command *out, GError **err);
+
+/* "off", "intx", "msi", "msix". */
+const char *fs_irq_mode_name(enum fs_irq_mode mode);
+
+/*
+ * Appends "MODE VECTOR COUNT\n" for each vector with pending[v] > 0, in
+ * vector order, as long as whole lines fit in max bytes, and zeroes the
+ * pending count of each vector written.  Returns the bytes appended.
+ */
+size_t fs_irq_format_events(GString *out, enum fs_irq_mode mode, uint64_t *pending,
+			    unsigned nvec, size_t max);

@@ -1,0 +1,357 @@
+"""Interrupt checks through a vfiofs mount, one per command-line call:
+    python3 irqtest.py CASE DEVICE_DIR [ARG...]
+Exits 0 when the check holds; otherwise prints why and exits 1. Every wait is
+bounded: a blocking read is guarded by an alarm, absence is checked with poll
+and a timeout.
+"""
+import errno
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+WAIT = 10  # seconds any expected event may take (TCG is slow)
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def on_alarm(signum, frame):
+    raise Fail("timed out waiting")
+
+
+def irq_cmd(dev, text):
+    fd = os.open(dev + "/irq", os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def errno_of_cmd(dev, text):
+    try:
+        irq_cmd(dev, text)
+        return "OK"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def reg_write(dev, off, value):
+    fd = os.open(dev + "/bar0", os.O_WRONLY)
+    os.pwrite(fd, struct.pack("<I", value), off)
+    os.close(fd)
+
+
+def reg_read(dev, off):
+    fd = os.open(dev + "/bar0", os.O_RDONLY)
+    v = struct.unpack("<I", os.pread(fd, 4, off))[0]
+    os.close(fd)
+    return v
+
+
+def info(dev):
+    out = {}
+    for line in open(dev + "/info"):
+        k, _, v = line.rstrip("\n").partition(" ")
+        out[k] = v
+    return out
+
+
+def read_events(fd, timeout=WAIT):
+    """One blocking read (guarded); returns the lines."""
+    signal.alarm(timeout)
+    try:
+        data = os.read(fd, 4096)
+    finally:
+        signal.alarm(0)
+    return data.decode().splitlines()
+
+
+def collect(fd, want, timeout=WAIT):
+    """Sums counts per (mode, vector) over reads until they reach want (a dict)."""
+    got = {}
+    end = time.monotonic() + timeout
+    while got != want:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise Fail("events %r, expected %r" % (got, want))
+        for line in os.read(fd, 4096).decode().splitlines():
+            mode, vec, count = line.split()
+            key = "%s %s" % (mode, vec)
+            got[key] = got.get(key, 0) + int(count)
+    return got
+
+
+def readable(fd, timeout):
+    return bool(select.select([fd], [], [], timeout)[0])
+
+
+# ---- cases ----
+
+def edu_msi(dev):
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    reg_write(dev, 0x60, 0x5)
+    check(read_events(fd) == ["msi 0 1"], "expected one msi event")
+    check(reg_read(dev, 0x24) == 0x5, "interrupt status 0x24 is %#x" % reg_read(dev, 0x24))
+    reg_write(dev, 0x64, 0x5)
+    check(reg_read(dev, 0x24) == 0, "status not acknowledged")
+    i = info(dev)
+    check(i["irq.mode"] == "msi" and i["irq.vectors"] == "1" and i["irq.vector.0.count"] == "1",
+          "info: %r" % {k: v for k, v in i.items() if k.startswith("irq.")})
+    irq_cmd(dev, "off")
+
+
+def edu_factorial_irq(dev):
+    irq_cmd(dev, "msi 1")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    reg_write(dev, 0x20, 0x80)  # raise an interrupt when the computation is done
+    reg_write(dev, 0x08, 6)
+    check(read_events(fd) == ["msi 0 1"], "no completion interrupt")
+    check(reg_read(dev, 0x08) == 720, "6! read as %d when the interrupt came" % reg_read(dev, 0x08))
+    check(reg_read(dev, 0x24) & 1, "status 0x24 lacks the factorial bit")
+    reg_write(dev, 0x64, 1)
+    reg_write(dev, 0x20, 0)
+    irq_cmd(dev, "off")
+
+
+def edu_intx_bar_eoi(dev):
+    irq_cmd(dev, "intx")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    reg_write(dev, 0x60, 0x1)
+    check(read_events(fd) == ["intx 0 1"], "no INTx event")
+    reg_write(dev, 0x64, 0x1)   # acknowledge: this BAR write also unmasks INTx
+    reg_write(dev, 0x60, 0x2)
+    check(read_events(fd) == ["intx 0 1"], "no second INTx event after the acknowledge")
+    reg_write(dev, 0x64, 0x2)
+    irq_cmd(dev, "off")
+
+
+def edu_intx_manual_eoi(dev):
+    irq_cmd(dev, "intx")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    reg_write(dev, 0x60, 0x1)
+    check(read_events(fd) == ["intx 0 1"], "no INTx event")
+    reg_write(dev, 0x64, 0x1)   # acknowledge; with intx_eoi=manual INTx stays masked
+    reg_write(dev, 0x60, 0x2)   # the line is asserted again...
+    check(not readable(fd, 2), "an event arrived while INTx was masked")
+    irq_cmd(dev, "unmask")      # ...and the unmask lets it through
+    check(read_events(fd) == ["intx 0 1"], "no event after unmask")
+    reg_write(dev, 0x64, 0x2)
+    irq_cmd(dev, "unmask")
+    irq_cmd(dev, "off")
+
+
+def msix_trigger(dev):
+    irq_cmd(dev, "msix 4")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    irq_cmd(dev, "trigger 2")
+    check(read_events(fd) == ["msix 2 1"], "trigger 2 did not give exactly 'msix 2 1'")
+    for _ in range(25):
+        irq_cmd(dev, "trigger 2")
+    for _ in range(7):
+        irq_cmd(dev, "trigger 0")
+    collect(fd, {"msix 0": 7, "msix 2": 25})
+    i = info(dev)
+    check(i["irq.vector.2.count"] == "26" and i["irq.vector.0.count"] == "7"
+          and i["irq.vector.1.count"] == "0", "info counts: %r" % i)
+    irq_cmd(dev, "off")
+
+
+def broadcast(dev):
+    irq_cmd(dev, "msix 2")
+    r1 = os.open(dev + "/irq", os.O_RDONLY)
+    r2 = os.open(dev + "/irq", os.O_RDONLY)
+    irq_cmd(dev, "trigger 1")
+    check(read_events(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
+    check(read_events(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
+    r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        os.read(r3, 4096)
+        raise Fail("a reader opened after the interrupt saw it")
+    except BlockingIOError:
+        pass
+    irq_cmd(dev, "trigger 0")
+    check(read_events(r3) == ["msix 0 1"], "late reader missed a later interrupt")
+    check(read_events(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
+    irq_cmd(dev, "off")
+
+
+def nonblock_and_poll(dev):
+    irq_cmd(dev, "msix 1")
+    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        os.read(fd, 4096)
+        raise Fail("a non-blocking read with nothing pending did not fail")
+    except BlockingIOError:
+        pass
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    check(p.poll(500) == [], "poll reported an event when nothing fired")
+    ep = select.epoll()
+    ep.register(fd, select.EPOLLIN)
+    check(ep.poll(0.5) == [], "epoll reported an event when nothing fired")
+    threading.Timer(0.3, irq_cmd, (dev, "trigger 0")).start()
+    r = p.poll(WAIT * 1000)
+    check(r and r[0][1] & select.POLLIN, "poll did not report the interrupt")
+    check(ep.poll(WAIT), "epoll did not report the interrupt")
+    check(os.read(fd, 4096) == b"msix 0 1\n", "wrong event text")
+    check(p.poll(300) == [], "still readable after reading the event")
+    irq_cmd(dev, "off")
+
+
+def many_readers(dev, pid):
+    n = 100
+    irq_cmd(dev, "msix 1")
+    fds = [os.open(dev + "/irq", os.O_RDONLY) for _ in range(n)]
+    results = [None] * n
+
+    def wait(i):
+        results[i] = os.read(fds[i], 4096)
+
+    threads = [threading.Thread(target=wait, args=(i,), daemon=True) for i in range(n)]
+    for t in threads:
+        t.start()
+    time.sleep(0)
+    # Wait (bounded) until the daemon holds all 100 reads: its thread count must stay small.
+    end = time.monotonic() + WAIT
+    while time.monotonic() < end and sum(1 for t in threads if t.is_alive()) < n:
+        time.sleep(0.05)
+    time.sleep(1)  # the last reads reach the daemon
+    tasks = len(os.listdir("/proc/%s/task" % pid))
+    check(all(r is None for r in results), "a read returned before any interrupt")
+    irq_cmd(dev, "trigger 0")
+    for t in threads:
+        t.join(WAIT)
+    woke = sum(1 for r in results if r == b"msix 0 1\n")
+    check(woke == n, "%d of %d readers woke with the event" % (woke, n))
+    check(tasks <= 16, "the daemon had %d threads with %d readers waiting" % (tasks, n))
+    print("daemon threads with %d readers waiting: %d" % (n, tasks))
+    irq_cmd(dev, "off")
+
+
+def sigint_cat(dev):
+    irq_cmd(dev, "msix 1")
+    cat = subprocess.Popen(["cat", dev + "/irq"], stdout=subprocess.DEVNULL,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1)
+    check(cat.poll() is None, "cat ended before any interrupt")
+    t0 = time.monotonic()
+    cat.send_signal(signal.SIGINT)
+    try:
+        rc = cat.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        cat.kill()
+        raise Fail("cat did not end after SIGINT")
+    check(rc == -signal.SIGINT, "cat ended with %r" % rc)
+    print("cat ended %.2f s after SIGINT" % (time.monotonic() - t0))
+    check(reg_read(dev, 0x0) != 0xffffffff or True, "")
+    irq_cmd(dev, "trigger 0")  # the daemon still serves
+    irq_cmd(dev, "off")
+
+
+class Usr1(Exception):
+    pass
+
+
+def raise_usr1(signum, frame):
+    raise Usr1()
+
+
+def eintr_on_handled_signal(dev):
+    # A handler that raises makes Python give up the read once the kernel
+    # returns EINTR; if vfiofs ignored the interrupt, the alarm would fire instead.
+    irq_cmd(dev, "msix 1")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    signal.signal(signal.SIGUSR1, raise_usr1)
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+    signal.alarm(WAIT)
+    try:
+        os.read(fd, 4096)
+        raise Fail("read returned without an interrupt")
+    except Usr1:
+        pass
+    finally:
+        signal.alarm(0)
+    irq_cmd(dev, "trigger 0")
+    check(read_events(fd) == ["msix 0 1"], "the file no longer reads events after EINTR")
+    irq_cmd(dev, "off")
+
+
+def off_wakes_readers(dev):
+    irq_cmd(dev, "msix 1")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.5, irq_cmd, (dev, "off")).start()
+    signal.alarm(WAIT)
+    data = os.read(fd, 4096)
+    signal.alarm(0)
+    check(data == b"", "a waiting read got %r on 'off', expected end of file" % data)
+
+
+def bad_commands(dev, msix_count):
+    irq_cmd(dev, "msi 1")
+    for cmd in ["msi 0", "msi 999", "msix 1" if msix_count == "0" else "msix 99999",
+                "garbage", "x" * 200, "msi", "unmask", "trigger 1", "msi 1 1", "\n"]:
+        e = errno_of_cmd(dev, cmd)
+        check(e == "EINVAL", "%r gave %s, expected EINVAL" % (cmd[:20], e))
+    i = info(dev)
+    check(i["irq.mode"] == "msi" and i["irq.vectors"] == "1", "state changed: %r" % i["irq.mode"])
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    irq_cmd(dev, "trigger 0")
+    check(read_events(fd) == ["msi 0 1"], "interrupts no longer work after bad commands")
+    irq_cmd(dev, "off")
+    check(errno_of_cmd(dev, "trigger 0") == "EINVAL", "trigger with interrupts off")
+    check(errno_of_cmd(dev, "unmask") == "EINVAL", "unmask with interrupts off")
+
+
+def reset_turns_off(dev):
+    irq_cmd(dev, "msix 2")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.5, lambda: open(dev + "/reset", "w").write("1")).start()
+    signal.alarm(WAIT)
+    data = os.read(fd, 4096)
+    signal.alarm(0)
+    check(data == b"", "waiting read got %r across a reset" % data)
+    check(info(dev)["irq.mode"] == "off", "interrupts still on after reset")
+    irq_cmd(dev, "msix 2")  # and they can be set up again
+    irq_cmd(dev, "trigger 1")
+    check(read_events(fd) == ["msix 1 1"], "no event after re-enabling")
+    irq_cmd(dev, "off")
+
+
+def rmdir_wakes_readers(dev):
+    irq_cmd(dev, "msi 1")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.5, os.rmdir, (dev,)).start()
+    signal.alarm(WAIT)
+    try:
+        os.read(fd, 4096)
+        raise Fail("read returned data after rmdir")
+    except OSError as e:
+        check(e.errno == errno.ENODEV, "read after rmdir: %s" % errno.errorcode[e.errno])
+    finally:
+        signal.alarm(0)
+
+
+CASES = {f.__name__: f for f in [edu_msi, edu_factorial_irq, edu_intx_bar_eoi, edu_intx_manual_eoi,
+                                 msix_trigger, broadcast, nonblock_and_poll, many_readers, sigint_cat,
+                                 eintr_on_handled_signal, off_wakes_readers, bad_commands,
+                                 reset_turns_off, rmdir_wakes_readers]}
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        CASES[sys.argv[1]](*sys.argv[2:])
+    except (Fail, OSError) as e:
+        print(e)
+        sys.exit(1)

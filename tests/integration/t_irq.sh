@@ -1,0 +1,38 @@
+# The irq file: MSI, MSI-X, INTx with both EOI policies, blocking reads, poll, broadcast, signals.
+. tests/integration/common.sh
+
+M=$WORK/m
+E=$M/$VFIOFS_EDU0
+N=$M/$VFIOFS_NVME
+
+# check NAME CASE ARG...: one irqtest.py case as one test.
+check() {
+    t_begin "$1"
+    shift
+    _out=$(python3 tests/integration/irqtest.py "$@" 2>&1) && t_pass || t_fail "$_out"
+    [ -z "$_out" ] || echo "# $_out"
+}
+
+vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_NVME,device=$VFIOFS_EDU1" || { cat "$M.log"; exit 1; }
+check edu-msi-event-and-status edu_msi "$E"
+check edu-factorial-interrupt edu_factorial_irq "$E"
+check edu-intx-unmasked-by-bar-access edu_intx_bar_eoi "$E"
+check nvme-msix-trigger-and-counts msix_trigger "$N"
+check readers-all-see-each-interrupt broadcast "$N"
+check nonblock-eagain-poll-epoll nonblock_and_poll "$N"
+check hundred-readers-few-threads many_readers "$N" "$VFIOFS_PID"
+check sigint-ends-waiting-cat sigint_cat "$N"
+check handled-signal-gives-EINTR eintr_on_handled_signal "$N"
+check off-wakes-readers-with-eof off_wakes_readers "$N"
+check bad-commands-change-nothing bad_commands "$E" "$(info_value "$E/info" irq.msix.count)"
+check reset-turns-interrupts-off reset_turns_off "$N"
+check rmdir-wakes-readers-with-ENODEV rmdir_wakes_readers "$M/$VFIOFS_EDU1"
+
+t_begin daemon-still-serving
+expect_eq "$(read_u32 "$E/bar0" 0)" 0x010000ed ident && t_pass
+vfiofs_umount "$M" || echo "# umount: $(cat "$M.log")"
+
+vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,intx_eoi=manual" || { cat "$M.log"; exit 1; }
+check edu-intx-manual-eoi edu_intx_manual_eoi "$E"
+vfiofs_umount "$M"
+t_summary

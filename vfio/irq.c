@@ -1,0 +1,47 @@
+/* Interrupt control through the backend's VFIO_DEVICE_SET_IRQS. */
+#define G_LOG_DOMAIN "irq"
+#include "vfio/device.h"
+
+#include <errno.h>
+#include <linux/vfio.h>
+
+/* The index exists, the device offers it, and [vector, vector + count) fits. */
+static bool irq_fits(struct vfio_device *d, unsigned index, unsigned vector, unsigned count)
+{
+	const struct vfio_irq_index *irq = vfio_device_irq(d, index);
+
+	return irq && irq->count && vector < irq->count && count <= irq->count - vector;
+}
+
+int vfio_irq_enable(struct vfio_device *d, unsigned index, unsigned count, const int32_t *fds)
+{
+	if (count == 0 || !irq_fits(d, index, 0, count))
+		return -EINVAL;
+	return d->ops->set_irqs(d, index, 0, count,
+				VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, fds);
+}
+
+int vfio_irq_disable(struct vfio_device *d, unsigned index)
+{
+	if (!irq_fits(d, index, 0, 0))
+		return -EINVAL;
+	/* count 0 with DATA_NONE: the kernel's way to turn an index off */
+	return d->ops->set_irqs(d, index, 0, 0, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+				NULL);
+}
+
+int vfio_irq_unmask(struct vfio_device *d, unsigned index, unsigned vector)
+{
+	if (!irq_fits(d, index, vector, 1))
+		return -EINVAL;
+	return d->ops->set_irqs(d, index, vector, 1, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+				NULL);
+}
+
+int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector)
+{
+	if (!irq_fits(d, index, vector, 1))
+		return -EINVAL;
+	return d->ops->set_irqs(d, index, vector, 1, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+				NULL);
+}
