@@ -17,6 +17,13 @@ char *fs_container_text(const struct vfio_container *c)
 		g_string_append_printf(s, "iova_range 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x\n",
 				       r->start, r->last);
 	}
+	for (guint i = 0; i < c->mappings->len; i++) {
+		const struct vfio_dma_mapping *m = c->mappings->pdata[i];
+
+		g_string_append_printf(s, "mapping 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x %"
+				       G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s\n", m->iova,
+				       m->iova + m->size - 1, m->size, m->page_size, m->label);
+	}
 	for (guint i = 0; i < c->devices->len; i++) {
 		const struct vfio_device *d = g_ptr_array_index(c->devices, i);
 

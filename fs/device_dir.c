@@ -94,6 +94,9 @@ bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_nod
 	if (!vdev)
 		return false;
 	reset_quietly(fs, vdev, "attach");
+	/* DMA and MSI need it; with the IOMMU, a device can reach only what is mapped. */
+	if (vfio_device_enable_bus_master(vdev) < 0)
+		g_warning("%s: cannot enable bus mastering: DMA and MSI will not work", vdev->name);
 	dev = g_new0(struct fs_device, 1);
 	dev->refs = 1;
 	g_rw_lock_init(&dev->lock);

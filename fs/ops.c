@@ -5,13 +5,17 @@
  */
 #define G_LOG_DOMAIN "ops"
 #include "fs/device_dir.h"
+#include "fs/dma_buffer.h"
 #include "fs/file_ops.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"
+#include "vfiofs.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <unistd.h>
 #include <poll.h>
 #include <string.h>
 
@@ -24,7 +28,8 @@ static const struct fs_file_ops *const file_ops[] = {
 	[FS_REGION] = &fs_region_file_ops,
 	[FS_RESET] = &fs_reset_file_ops,
 	[FS_IRQ] = &fs_irq_file_ops,
-	/* FS_DEVICE_DMA: not yet implemented, EOPNOTSUPP */
+	[FS_DEVICE_DMA] = &fs_device_dma_file_ops,
+	[FS_DMA_BUFFER] = &fs_dma_buffer_file_ops,
 };
 
 static struct vfiofs *fs_of(fuse_req_t req)
@@ -35,6 +40,12 @@ static struct vfiofs *fs_of(fuse_req_t req)
 static bool is_text(const struct fs_node *n)
 {
 	return n->kind == FS_INFO || n->kind == FS_CONTAINER;
+}
+
+/* Files whose size changes while mounted: the kernel must not cache it. */
+static bool size_changes(const struct fs_node *n)
+{
+	return is_text(n) || n->kind == FS_DMA_BUFFER || n->kind == FS_DEVICE_DMA;
 }
 
 /* Tree lock held. */
@@ -53,12 +64,16 @@ static void node_stat(struct vfiofs *fs, const struct fs_node *n, struct stat *s
 		g_autofree char *text = fs_text_snapshot(fs, n);
 
 		st->st_size = text ? strlen(text) : 0;
+	} else if (n->kind == FS_DMA_BUFFER) {
+		st->st_size = fs_dma_buffer_size(n->buffer);
+	} else if (n->kind == FS_DEVICE_DMA) {
+		st->st_size = fs_device_dma_size(fs);
 	}
 }
 
 static double attr_timeout(const struct fs_node *n)
 {
-	return is_text(n) ? 0.0 : FIXED_TIMEOUT;
+	return size_changes(n) ? 0.0 : FIXED_TIMEOUT;
 }
 
 /* Tree lock held; counts the lookup the reply hands the kernel. */
@@ -150,21 +165,40 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_attr(req, &st, timeout);
 }
 
-/* Sizes are the device's and owners the mount's: only time stamps may be "set", and are ignored. */
+/* The node of ino, or NULL; tree lock not held (the kernel's reference keeps it alive). */
+static struct fs_node *node_of(struct vfiofs *fs, fuse_ino_t ino)
+{
+	struct fs_node *n;
+
+	g_mutex_lock(&fs->tree.lock);
+	n = fs_tree_get(&fs->tree, ino);
+	g_mutex_unlock(&fs->tree.lock);
+	return n;
+}
+
+/*
+ * Sizes are the device's and owners the mount's: only a DMA buffer may be
+ * sized (once), and time stamps may be "set", which changes nothing.
+ */
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		       struct fuse_file_info *fi)
 {
-	(void)attr;
-	if (to_set & FUSE_SET_ATTR_SIZE) {
+	struct fs_node *n = node_of(fs_of(req), ino);
+	int err = 0;
+
+	if (!n)
+		err = ENOENT;
+	else if ((to_set & FUSE_SET_ATTR_SIZE) && n->kind == FS_DMA_BUFFER)
+		err = fs_dma_buffer_set_size(n->buffer, attr->st_size);
+	else if (to_set & FUSE_SET_ATTR_SIZE) {
 		g_message("truncate refused: device files have the size of their region");
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	op_getattr(req, ino, fi);
+		err = EPERM;
+	} else if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+		err = EPERM;
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		op_getattr(req, ino, fi);
 }
 
 /* Entry idx of a directory listing: ".", "..", then the children. */
@@ -267,23 +301,15 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, err);
 }
 
-static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/* Opens n for fi and replies: to create (created given) or to open. */
+static void open_handle(fuse_req_t req, struct fs_node *n, struct fuse_file_info *fi,
+			const struct fuse_entry_param *created)
 {
 	struct vfiofs *fs = fs_of(req);
-	const struct fs_file_ops *ops;
+	const struct fs_file_ops *ops = n->kind < G_N_ELEMENTS(file_ops) ? file_ops[n->kind] : NULL;
 	struct fs_handle *h;
-	struct fs_node *n;
 	int err;
 
-	g_mutex_lock(&fs->tree.lock);
-	/* The open itself holds a kernel reference, so n outlives the lock. */
-	n = fs_tree_get(&fs->tree, ino);
-	g_mutex_unlock(&fs->tree.lock);
-	if (!n) {
-		fuse_reply_err(req, ENOENT);
-		return;
-	}
-	ops = n->kind < G_N_ELEMENTS(file_ops) ? file_ops[n->kind] : NULL;
 	if (!ops) {
 		fuse_reply_err(req, S_ISDIR(n->mode) ? EISDIR : EOPNOTSUPP);
 		return;
@@ -301,10 +327,23 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	fi->fh = (uintptr_t)h;
-	fi->direct_io = 1;  /* every access reaches the device: no page cache, no read-ahead */
+	fi->direct_io = 1;  /* every access reaches the device or buffer: no page cache */
 	fi->keep_cache = 0;
 	fi->nonseekable = ops->stream;
-	fuse_reply_open(req, fi);
+	if (created)
+		fuse_reply_create(req, created, fi);
+	else
+		fuse_reply_open(req, fi);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_node *n = node_of(fs_of(req), ino);
+
+	if (!n)
+		fuse_reply_err(req, ENOENT);
+	else
+		open_handle(req, n, fi, NULL);
 }
 
 static struct fs_handle *handle_of(struct fuse_file_info *fi)
@@ -369,31 +408,216 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, 0);
 }
 
-/* The tree's shape is the devices': nothing else may be created, removed or renamed. */
+/*
+ * The tree's shape is the devices' and the buffers': files can be created,
+ * removed and renamed in dma/ only.
+ */
+static bool in_dma_dir(struct vfiofs *fs, fuse_ino_t parent)
+{
+	struct fs_node *dir = node_of(fs, parent);
+
+	return dir && dir->kind == FS_DMA_DIR;
+}
+
+/* A new empty buffer dma/name, counted as looked up; EEXIST if the name is taken. */
+static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
+		      struct fuse_entry_param *e)
+{
+	struct fs_node *dir, *n;
+	int err = 0;
+
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_get(&fs->tree, parent);
+	if (fs_tree_child(dir, name)) {
+		err = EEXIST;
+	} else {
+		n = fs_tree_add(&fs->tree, dir, name, FS_DMA_BUFFER, S_IFREG | 0600);
+		n->buffer = fs_dma_buffer_new(fs, name);
+		fill_entry(fs, n, e);
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	return err;
+}
+
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
-	(void)parent, (void)name, (void)mode, (void)rdev;
-	fuse_reply_err(req, EPERM);
+	struct vfiofs *fs = fs_of(req);
+	struct fuse_entry_param e;
+	int err;
+
+	(void)rdev;
+	if (!in_dma_dir(fs, parent) || !S_ISREG(mode)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	err = new_buffer(fs, parent, name, &e);
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_entry(req, &e);
 }
+
+static void open_handle(fuse_req_t req, struct fs_node *n, struct fuse_file_info *fi,
+			const struct fuse_entry_param *created);
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		      struct fuse_file_info *fi)
 {
-	(void)parent, (void)name, (void)mode, (void)fi;
-	fuse_reply_err(req, EPERM);
+	struct vfiofs *fs = fs_of(req);
+	struct fuse_entry_param e;
+	int err;
+
+	(void)mode;
+	if (!in_dma_dir(fs, parent)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	err = new_buffer(fs, parent, name, &e);
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		open_handle(req, node_of(fs, e.ino), fi, &e);
 }
 
 static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	(void)parent, (void)name;
-	fuse_reply_err(req, EPERM);
+	struct vfiofs *fs = fs_of(req);
+	struct fs_dma_buffer *b = NULL;
+	struct fs_node *n;
+	int err = 0;
+
+	g_mutex_lock(&fs->tree.lock);
+	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+	if (!n)
+		err = ENOENT;
+	else if (n->kind != FS_DMA_BUFFER)
+		err = S_ISDIR(n->mode) ? EISDIR : EPERM;
+	else {
+		b = fs_dma_buffer_ref(n->buffer);
+		fs_tree_remove(&fs->tree, n);
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	if (b) {
+		fs_dma_buffer_unmap(b);
+		fs_dma_buffer_unref(b);
+	}
+	fuse_reply_err(req, err);
 }
 
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 		      const char *newname, unsigned int flags)
 {
-	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
-	fuse_reply_err(req, EPERM);
+	struct vfiofs *fs = fs_of(req);
+	struct fs_node *n;
+	int err = 0;
+
+	if (!in_dma_dir(fs, parent) || parent != newparent || (flags & RENAME_EXCHANGE)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	g_mutex_lock(&fs->tree.lock);
+	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+	if (!n)
+		err = ENOENT;
+	else if (strcmp(name, newname) == 0)
+		err = 0;
+	/* Replacing would unmap a buffer a device may be using: refuse instead. */
+	else if (fs_tree_child(n->parent, newname))
+		err = EEXIST;
+	else {
+		g_free(n->name);
+		n->name = g_strdup(newname);
+		fs_dma_buffer_rename(n->buffer, newname);
+	}
+	g_mutex_unlock(&fs->tree.lock);
+	fuse_reply_err(req, err);
+}
+
+/* SEEK_DATA and SEEK_HOLE (the kernel handles the others): a device's dma file walks the mappings. */
+static void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		     struct fuse_file_info *fi)
+{
+	struct vfiofs *fs = fs_of(req);
+	struct fs_handle *h = handle_of(fi);
+	struct stat st;
+	off_t pos;
+
+	(void)ino;
+	if (h->node->kind == FS_DEVICE_DMA) {
+		pos = fs_device_dma_seek(fs, off, whence);
+	} else {
+		/* Everything else is data from 0 to its size. */
+		g_mutex_lock(&fs->tree.lock);
+		node_stat(fs, h->node, &st);
+		g_mutex_unlock(&fs->tree.lock);
+		pos = off < 0 || off >= st.st_size ? -ENXIO : whence == SEEK_DATA ? off : st.st_size;
+	}
+	if (pos < 0)
+		fuse_reply_err(req, -pos);
+	else
+		fuse_reply_lseek(req, pos);
+}
+
+/* Replies with an attribute value (or its size when size is 0). */
+static void reply_xattr_value(fuse_req_t req, const char *value, size_t size)
+{
+	size_t len = strlen(value);
+
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, value, len);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct fs_node *n = node_of(fs_of(req), ino);
+	g_autofree char *value = NULL;
+
+	if (n && n->kind == FS_DMA_BUFFER && strcmp(name, VFIOFS_XATTR_IOVA) == 0)
+		value = fs_dma_buffer_iova_text(n->buffer);
+	if (!value)
+		fuse_reply_err(req, ENODATA);
+	else
+		reply_xattr_value(req, value, size);
+}
+
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct fs_node *n = node_of(fs_of(req), ino);
+	g_autofree char *iova = n && n->kind == FS_DMA_BUFFER ? fs_dma_buffer_iova_text(n->buffer) : NULL;
+	size_t len = iova ? sizeof(VFIOFS_XATTR_IOVA) : 0;  /* the name and its NUL */
+
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, VFIOFS_XATTR_IOVA, len);
+}
+
+static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
+			size_t size, int flags)
+{
+	struct fs_node *n = node_of(fs_of(req), ino);
+
+	(void)flags;
+	if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
+		fuse_reply_err(req, ENOTSUP);
+	else
+		fuse_reply_err(req, fs_dma_buffer_request_iova(n->buffer, value, size));
+}
+
+static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	struct fs_node *n = node_of(fs_of(req), ino);
+
+	if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
+		fuse_reply_err(req, ENODATA);
+	else
+		fuse_reply_err(req, fs_dma_buffer_forget_iova_request(n->buffer));
 }
 
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
@@ -429,4 +653,9 @@ const struct fuse_lowlevel_ops vfiofs_ops = {
 	.write = op_write,
 	.release = op_release,
 	.poll = op_poll,
+	.lseek = op_lseek,
+	.getxattr = op_getxattr,
+	.listxattr = op_listxattr,
+	.setxattr = op_setxattr,
+	.removexattr = op_removexattr,
 };

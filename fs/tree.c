@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "tree"
 #include "fs/tree.h"
 #include "fs/device_dir.h"
+#include "fs/dma_buffer.h"
 
 #include <string.h>
 
@@ -8,6 +9,8 @@ static void node_free(struct fs_node *n)
 {
 	if (n->dev)
 		fs_device_unref(n->dev);
+	if (n->buffer)
+		fs_dma_buffer_unref(n->buffer);
 	if (n->children)
 		g_ptr_array_unref(n->children);
 	g_free(n->name);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 struct fs_device;
+struct fs_dma_buffer;
 
 enum fs_kind {
 	FS_ROOT,
@@ -22,6 +23,7 @@ enum fs_kind {
 	FS_IRQ,
 	FS_DEVICE_DMA,    /* DDDD:BB:DD.F/dma */
 	FS_RESET,
+	FS_DMA_BUFFER,    /* root/dma/NAME */
 };
 
 struct fs_node {
@@ -34,6 +36,7 @@ struct fs_node {
 	struct fs_node *parent;   /* NULL for the root and for removed nodes */
 	GPtrArray *children;      /* directories: struct fs_node *, in listing order */
 	struct fs_device *dev;    /* device directories and their files hold a reference */
+	struct fs_dma_buffer *buffer;  /* FS_DMA_BUFFER: holds a reference */
 	uint64_t nlookup;         /* references the kernel holds */
 	bool removed;
 };

@@ -110,6 +110,8 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "vfiofs: %s\n", err->message);
 		goto out_args;
 	}
+	if (o.iova_max)
+		vfio_container_set_iova_max(container, o.iova_max);
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
 		.hugepages = o.hugepages,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 struct legacy {
@@ -151,7 +152,8 @@ static struct vfio_group *join_group(struct vfio_container *c, int num, GError *
 			       g_strerror(errno));
 		goto err_close;
 	}
-	if (first && !set_iommu(c, err))
+	/* The kernel drops mappings with the IOMMU: a new one gets them back. */
+	if (first && (!set_iommu(c, err) || !vfio_container_replay(c, err)))
 		goto err_unset;
 	g_hash_table_insert(l->groups, GINT_TO_POINTER(num), g);
 	return g;
@@ -230,8 +232,18 @@ static bool legacy_dma_map(struct vfio_container *c, void *vaddr, uint64_t iova,
 	};
 
 	if (ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &map) < 0) {
-		vfio_set_error(err, errno, "cannot map %#" G_GINT64_MODIFIER "x bytes at IOVA %#"
-			       G_GINT64_MODIFIER "x: %s", size, iova, g_strerror(errno));
+		int e = errno;
+		struct rlimit lim;
+
+		if (e == ENOMEM && getrlimit(RLIMIT_MEMLOCK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+			vfio_set_error(err, ENOMEM,
+				       "cannot pin %" G_GUINT64_FORMAT " bytes for DMA: over the locked-memory "
+				       "limit RLIMIT_MEMLOCK (%llu KiB, see ulimit -l); raise it (ulimit -l, "
+				       "limits.conf memlock, systemd LimitMEMLOCK=) or run as root",
+				       size, (unsigned long long)lim.rlim_cur / 1024);
+		else
+			vfio_set_error(err, e, "cannot map %#" G_GINT64_MODIFIER "x bytes at IOVA %#"
+				       G_GINT64_MODIFIER "x: %s", size, iova, g_strerror(e));
 		return false;
 	}
 	return true;

@@ -24,6 +24,7 @@ int main(void)
 	register_options_suite();
 	register_sysfs_suite();
 	register_irq_text_suite();
+	register_iova_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run = CU_get_number_of_tests_run();

@@ -1,0 +1,335 @@
+/* dma/NAME buffers and each device's dma file (the IOVA space as devices see it). */
+#define G_LOG_DOMAIN "dma"
+#include "fs/device_dir.h"
+#include "fs/dma_buffer.h"
+#include "fs/file_ops.h"
+#include "vfio/container.h"
+#include "vfio/dma_memory.h"
+#include "vfio/error.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fs_dma_buffer {
+	gint refs;
+	GMutex lock;
+	struct vfiofs *fs;
+	char *name;
+	uint64_t size;                /* as the user set it; 0 until sized */
+	struct vfio_dma_memory mem;   /* mem.addr NULL until sized */
+	bool mapped;
+	bool unlinked;
+	uint64_t iova;
+	bool want_iova;               /* user.vfio.iova was set before sizing */
+	uint64_t wanted_iova;
+};
+
+struct fs_dma_buffer *fs_dma_buffer_new(struct vfiofs *fs, const char *name)
+{
+	struct fs_dma_buffer *b = g_new0(struct fs_dma_buffer, 1);
+
+	b->refs = 1;
+	g_mutex_init(&b->lock);
+	b->fs = fs;
+	b->name = g_strdup(name);
+	b->mem.fd = -1;
+	return b;
+}
+
+struct fs_dma_buffer *fs_dma_buffer_ref(struct fs_dma_buffer *b)
+{
+	g_atomic_int_inc(&b->refs);
+	return b;
+}
+
+/* Lock held. */
+static void unmap_locked(struct fs_dma_buffer *b)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!b->mapped)
+		return;
+	if (!vfio_container_unmap(b->fs->container, b->iova, &err))
+		g_warning("dma/%s: %s", b->name, err->message);
+	b->mapped = false;
+}
+
+void fs_dma_buffer_unref(struct fs_dma_buffer *b)
+{
+	if (!g_atomic_int_dec_and_test(&b->refs))
+		return;
+	unmap_locked(b);
+	vfio_dma_memory_free(&b->mem);
+	g_mutex_clear(&b->lock);
+	g_free(b->name);
+	g_free(b);
+}
+
+uint64_t fs_dma_buffer_size(struct fs_dma_buffer *b)
+{
+	uint64_t size;
+
+	g_mutex_lock(&b->lock);
+	size = b->size;
+	g_mutex_unlock(&b->lock);
+	return size;
+}
+
+static int size_locked(struct fs_dma_buffer *b, uint64_t size)
+{
+	g_autoptr(GError) err = NULL;
+	struct vfiofs *fs = b->fs;
+
+	if (size == b->size)
+		return 0;
+	if (b->mem.addr) {
+		g_message("dma/%s: a mapped buffer keeps its size (%" G_GUINT64_FORMAT "); "
+			  "make a new one instead", b->name, b->size);
+		return EBUSY;
+	}
+	if (b->unlinked)
+		return ENOENT;
+	if (!vfio_dma_memory_alloc(&b->mem, b->name, size, fs->cfg.hugepages, &err))
+		goto err_out;
+	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.size, b->mem.align,
+				b->want_iova ? &b->wanted_iova : NULL, b->name, &b->iova, &err))
+		goto err_free;
+	b->size = size;
+	b->mapped = true;
+	g_info("dma/%s: %" G_GUINT64_FORMAT " bytes (%s pages) at IOVA %#" G_GINT64_MODIFIER "x",
+	       b->name, b->mem.size, b->mem.kind, b->iova);
+	return 0;
+
+err_free:
+	vfio_dma_memory_free(&b->mem);
+err_out:
+	g_warning("dma/%s: %s", b->name, err->message);
+	return vfio_error_errno(err);
+}
+
+int fs_dma_buffer_set_size(struct fs_dma_buffer *b, uint64_t size)
+{
+	int rc;
+
+	g_mutex_lock(&b->lock);
+	rc = size_locked(b, size);
+	g_mutex_unlock(&b->lock);
+	return rc;
+}
+
+void fs_dma_buffer_unmap(struct fs_dma_buffer *b)
+{
+	g_mutex_lock(&b->lock);
+	unmap_locked(b);
+	b->unlinked = true;
+	g_mutex_unlock(&b->lock);
+}
+
+void fs_dma_buffer_rename(struct fs_dma_buffer *b, const char *name)
+{
+	g_mutex_lock(&b->lock);
+	g_free(b->name);
+	b->name = g_strdup(name);
+	if (b->mapped)
+		vfio_container_relabel(b->fs->container, b->iova, name);
+	g_mutex_unlock(&b->lock);
+}
+
+char *fs_dma_buffer_iova_text(struct fs_dma_buffer *b)
+{
+	char *text = NULL;
+
+	g_mutex_lock(&b->lock);
+	if (b->mapped || b->want_iova)
+		text = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", b->mapped ? b->iova : b->wanted_iova);
+	g_mutex_unlock(&b->lock);
+	return text;
+}
+
+int fs_dma_buffer_request_iova(struct fs_dma_buffer *b, const char *text, size_t len)
+{
+	g_autofree char *value = g_strstrip(g_strndup(text, len));
+	g_autoptr(GError) err = NULL;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), iova;
+	char *end;
+	int rc = 0;
+
+	errno = 0;
+	iova = g_ascii_strtoull(value, &end, 0);
+	if (!*value || *end || errno || *value == '-' || iova % page) {
+		g_message("dma/%s: user.vfio.iova '%s': expected a page-aligned address, e.g. 0x100000",
+			  b->name, value);
+		return EINVAL;
+	}
+	g_mutex_lock(&b->lock);
+	if (b->mapped) {
+		g_message("dma/%s: already mapped at %#" G_GINT64_MODIFIER "x; set user.vfio.iova "
+			  "before the first truncate", b->name, b->iova);
+		rc = EBUSY;
+	} else if (!vfio_container_check_iova(b->fs->container, iova, page, &err)) {
+		g_message("dma/%s: user.vfio.iova: %s", b->name, err->message);
+		rc = vfio_error_errno(err);
+	} else {
+		b->want_iova = true;
+		b->wanted_iova = iova;
+	}
+	g_mutex_unlock(&b->lock);
+	return rc;
+}
+
+int fs_dma_buffer_forget_iova_request(struct fs_dma_buffer *b)
+{
+	int rc = 0;
+
+	g_mutex_lock(&b->lock);
+	if (b->mapped)
+		rc = EBUSY;
+	else if (!b->want_iova)
+		rc = ENODATA;
+	b->want_iova = false;
+	g_mutex_unlock(&b->lock);
+	return rc;
+}
+
+/* ---- dma/NAME: CPU access to the buffer ---- */
+
+static int buffer_open(struct fs_handle *h, int flags)
+{
+	(void)h, (void)flags;
+	return 0;
+}
+
+static void buffer_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
+{
+	struct fs_dma_buffer *b = h->node->buffer;
+
+	g_mutex_lock(&b->lock);
+	if ((uint64_t)off >= b->size) {
+		g_mutex_unlock(&b->lock);
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	fuse_reply_buf(req, (char *)b->mem.addr + off, MIN(size, b->size - off));
+	g_mutex_unlock(&b->lock);
+}
+
+static void buffer_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
+			 off_t off)
+{
+	struct fs_dma_buffer *b = h->node->buffer;
+
+	g_mutex_lock(&b->lock);
+	if ((uint64_t)off >= b->size) {
+		g_mutex_unlock(&b->lock);
+		g_message("dma/%s: write at %jd refused: the buffer is %" G_GUINT64_FORMAT " bytes "
+			  "(size it first: truncate -s SIZE)", b->name, (intmax_t)off, b->size);
+		fuse_reply_err(req, ENOSPC);
+		return;
+	}
+	size = MIN(size, b->size - off);
+	memcpy((char *)b->mem.addr + off, buf, size);
+	g_mutex_unlock(&b->lock);
+	fuse_reply_write(req, size);
+}
+
+const struct fs_file_ops fs_dma_buffer_file_ops = {
+	.open = buffer_open,
+	.read = buffer_read,
+	.write = buffer_write,
+};
+
+/* ---- DDDD:BB:DD.F/dma: file offset = IOVA ---- */
+
+uint64_t fs_device_dma_size(struct vfiofs *fs)
+{
+	struct vfio_container *c = fs->container;
+	uint64_t top = 0;
+
+	g_mutex_lock(&c->lock);
+	if (c->iova_ranges->len)
+		top = g_array_index(c->iova_ranges, struct vfio_iova_span, c->iova_ranges->len - 1).last;
+	top = MIN(top, c->iova_max);
+	g_mutex_unlock(&c->lock);
+	/* off_t is signed: the space above 2^63 cannot be addressed through a file */
+	return top >= (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : top + 1;
+}
+
+/* The mapping holding iova with c->lock held, or NULL. */
+static const struct vfio_dma_mapping *mapping_at(struct vfio_container *c, uint64_t iova)
+{
+	const struct vfio_dma_mapping *m = vfio_container_mapping_from(c, iova);
+
+	return m && m->iova <= iova ? m : NULL;
+}
+
+static int device_dma_open(struct fs_handle *h, int flags)
+{
+	(void)h, (void)flags;
+	return 0;
+}
+
+static void device_dma_access(fuse_req_t req, struct fs_handle *h, char *wbuf, size_t size,
+			      off_t off)
+{
+	struct vfio_container *c = h->fs->container;
+	const struct vfio_dma_mapping *m;
+	void *p;
+
+	g_mutex_lock(&c->lock);
+	m = mapping_at(c, off);
+	if (!m) {
+		g_mutex_unlock(&c->lock);
+		g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	size = MIN(size, m->iova + m->size - off);
+	p = (char *)m->vaddr + (off - m->iova);
+	if (wbuf) {
+		memcpy(p, wbuf, size);
+		fuse_reply_write(req, size);
+	} else {
+		fuse_reply_buf(req, p, size);
+	}
+	g_mutex_unlock(&c->lock);
+}
+
+static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
+{
+	device_dma_access(req, h, NULL, size, off);
+}
+
+static void device_dma_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
+			     off_t off)
+{
+	device_dma_access(req, h, (char *)buf, size, off);
+}
+
+const struct fs_file_ops fs_device_dma_file_ops = {
+	.open = device_dma_open,
+	.read = device_dma_read,
+	.write = device_dma_write,
+};
+
+off_t fs_device_dma_seek(struct vfiofs *fs, off_t off, int whence)
+{
+	struct vfio_container *c = fs->container;
+	const struct vfio_dma_mapping *m;
+	uint64_t end;
+
+	if (off < 0 || (uint64_t)off >= fs_device_dma_size(fs))
+		return -ENXIO;
+	g_mutex_lock(&c->lock);
+	m = vfio_container_mapping_from(c, off);
+	if (whence == SEEK_DATA) {
+		off = m ? (off_t)MAX((uint64_t)off, m->iova) : -ENXIO;
+	} else if (m && m->iova <= (uint64_t)off) {
+		/* A hole starts where a run of back-to-back mappings ends. */
+		for (end = m->iova + m->size; (m = vfio_container_mapping_from(c, end)) && m->iova == end;)
+			end += m->size;
+		off = end;
+	}
+	g_mutex_unlock(&c->lock);
+	return off;
+}
