@@ -21,7 +21,8 @@ struct fs_irq {
 	GSource **sources;        /* watching fds on the event loop */
 	uint64_t *counts;         /* interrupts per vector since mode was set */
 	guint epoch;              /* bumped at every mode change */
-	gint intx_masked;         /* INTx fired and VFIO masked it; atomic for the EOI fast path */
+	gint intx_on;             /* mode is INTx; atomic for the EOI fast path */
+	bool intx_masked;         /* INTx fired (VFIO masked it) and has not been ended */
 	bool gone;                /* the device was detached */
 	GList *readers;           /* struct fs_irq_reader * */
 };
@@ -29,7 +30,9 @@ struct fs_irq {
 struct fs_irq_reader {
 	struct fs_irq *irq;
 	guint epoch;
-	uint64_t *seen;           /* counts already reported, per vector of epoch */
+	uint64_t *seen;           /* counts already formatted, per vector of epoch */
+	GString *unread;          /* event text formatted but not yet read: irq is a byte stream */
+	bool eof;                 /* off or reset came while this reader was not waiting */
 	GQueue waiting;           /* struct waiter *: reads answered later */
 	struct fuse_pollhandle *ph;
 };
@@ -92,32 +95,36 @@ static void reader_sync(struct fs_irq_reader *r)
 	r->epoch = r->irq->epoch;
 }
 
-static bool reader_has_events(struct fs_irq_reader *r)
-{
-	reader_sync(r);
-	for (unsigned v = 0; v < r->irq->nvec; v++)
-		if (r->irq->counts[v] != r->seen[v])
-			return true;
-	return false;
-}
-
-static void reader_reply(struct fs_irq_reader *r, fuse_req_t req, size_t size)
+/* Moves the events this reader has not seen into its unread text. */
+static void reader_format(struct fs_irq_reader *r)
 {
 	struct fs_irq *irq = r->irq;
-	g_autofree uint64_t *pending = g_new(uint64_t, irq->nvec);
-	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree uint64_t *pending = NULL;
 
+	reader_sync(r);
+	pending = g_new(uint64_t, irq->nvec);
 	for (unsigned v = 0; v < irq->nvec; v++)
 		pending[v] = irq->counts[v] - r->seen[v];
-	fs_irq_format_events(text, irq->mode, pending, irq->nvec, size);
-	if (text->len == 0) {
-		/* Not even one line fits: like inotify, a buffer that small is an error. */
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
+	fs_irq_format_events(r->unread, irq->mode, pending, irq->nvec, G_MAXSIZE);
 	for (unsigned v = 0; v < irq->nvec; v++)
-		r->seen[v] = irq->counts[v] - pending[v];
-	fuse_reply_buf(req, text->str, text->len);
+		r->seen[v] = irq->counts[v];
+}
+
+static bool reader_has_events(struct fs_irq_reader *r)
+{
+	reader_format(r);
+	return r->unread->len > 0;
+}
+
+/*
+ * Any read size works, down to the one byte at a time a shell's "read"
+ * takes from a file it cannot seek: what does not fit waits for the next read.
+ */
+static void reader_reply(struct fs_irq_reader *r, fuse_req_t req, size_t size)
+{
+	size = MIN(size, r->unread->len);
+	fuse_reply_buf(req, r->unread->str, size);
+	g_string_erase(r->unread, 0, size);
 }
 
 static void reader_notify_poll(struct fs_irq_reader *r)
@@ -145,13 +152,19 @@ static void wake_readers(struct fs_irq *irq)
 	}
 }
 
-/* Answers every waiting read: end of file (err 0) or the error. */
+/*
+ * Answers every waiting read with end of file (err 0) or the error; a
+ * reader not waiting now gets its end of file at its next read, so that
+ * "cat irq" ends at "off" whenever it comes.
+ */
 static void release_waiters(struct fs_irq *irq, int err)
 {
 	for (GList *l = irq->readers; l; l = l->next) {
 		struct fs_irq_reader *r = l->data;
 		struct waiter *w;
 
+		g_string_truncate(r->unread, 0);
+		r->eof = !err && g_queue_is_empty(&r->waiting);
 		while ((w = g_queue_pop_head(&r->waiting))) {
 			if (err)
 				fuse_reply_err(w->req, err);
@@ -165,11 +178,23 @@ static void release_waiters(struct fs_irq *irq, int err)
 
 /* ---- event sources ---- */
 
+/* Takes in what the eventfd of vector v counted, if anything. Lock held. */
+static void take_events(struct fs_irq *irq, int fd, unsigned v)
+{
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	irq->counts[v] += n;
+	if (irq->mode == FS_IRQ_INTX)
+		irq->intx_masked = true;
+	wake_readers(irq);
+}
+
 static gboolean on_event(gint fd, GIOCondition condition, gpointer data)
 {
 	struct irq_source *s = data;
 	struct fs_irq *irq = s->irq;
-	uint64_t n;
 
 	g_mutex_lock(&irq->lock);
 	/* Destroyed while this callback waited for the lock: the eventfd may be closed. */
@@ -178,12 +203,7 @@ static gboolean on_event(gint fd, GIOCondition condition, gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	(void)condition;
-	if (read(fd, &n, sizeof(n)) == sizeof(n)) {
-		irq->counts[s->vector] += n;
-		if (irq->mode == FS_IRQ_INTX)
-			g_atomic_int_set(&irq->intx_masked, 1);
-		wake_readers(irq);
-	}
+	take_events(irq, fd, s->vector);
 	g_mutex_unlock(&irq->lock);
 	return G_SOURCE_CONTINUE;
 }
@@ -236,7 +256,8 @@ static void drop_vectors(struct fs_irq *irq)
 	irq->nvec = 0;
 	irq->mode = FS_IRQ_OFF;
 	irq->epoch++;
-	g_atomic_int_set(&irq->intx_masked, 0);
+	g_atomic_int_set(&irq->intx_on, 0);
+	irq->intx_masked = false;
 }
 
 static int32_t *new_eventfds(unsigned n)
@@ -267,9 +288,6 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 		return -errno;
 	if (irq->mode != FS_IRQ_OFF)
 		vfio_irq_disable(vdev, irq->index);
-	/* An MSI is a memory write by the device: without bus mastering it is dropped. */
-	if (mode != FS_IRQ_INTX && vfio_device_enable_bus_master(vdev) < 0)
-		g_warning("%s: cannot enable bus mastering; MSI messages may be lost", vdev->name);
 	rc = vfio_irq_enable(vdev, vfio_index[mode], nvec, fds);
 	if (rc < 0) {
 		g_warning("%s: enabling %u %s vector(s) failed: %s", vdev->name, nvec,
@@ -285,7 +303,11 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 	irq->nvec = nvec;
 	irq->fds = fds;
 	irq->counts = g_new0(uint64_t, nvec);
+	g_atomic_int_set(&irq->intx_on, mode == FS_IRQ_INTX);
 	watch_vectors(irq);
+	/* An MSI is a memory write by the device: without bus mastering it is dropped. */
+	if (mode != FS_IRQ_INTX && vfio_device_enable_bus_master(vdev) < 0)
+		g_warning("%s: cannot enable bus mastering; MSI messages may be lost", vdev->name);
 	g_info("%s: interrupts: %s, %u vector(s)", vdev->name, fs_irq_mode_name(mode), nvec);
 	return 0;
 }
@@ -314,8 +336,7 @@ static int refuse(struct vfio_device *vdev, const char *why)
 static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_irq_command *cmd)
 {
 	g_autofree char *why = NULL;
-	int rc;
-
+	
 	switch (cmd->verb) {
 	case FS_IRQ_CMD_INTX:
 		if (!offered(vdev, FS_IRQ_INTX))
@@ -339,10 +360,8 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 	case FS_IRQ_CMD_UNMASK:
 		if (irq->mode != FS_IRQ_INTX)
 			return refuse(vdev, "unmask: INTx is not enabled");
-		rc = vfio_irq_unmask(vdev, irq->index, 0);
-		if (rc == 0)
-			g_atomic_int_set(&irq->intx_masked, 0);
-		return rc;
+		irq->intx_masked = false;
+		return vfio_irq_unmask(vdev, irq->index, 0);
 	case FS_IRQ_CMD_TRIGGER:
 		if (irq->mode == FS_IRQ_OFF || cmd->arg >= irq->nvec) {
 			why = g_strdup_printf("trigger %u: %s", cmd->arg,
@@ -382,16 +401,32 @@ void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev)
 	g_mutex_unlock(&irq->lock);
 }
 
-void fs_irq_eoi(struct fs_irq *irq, struct vfio_device *vdev)
+/*
+ * The end of an INTx interrupt is a BAR access that begins after the
+ * interrupt fired: the write that raises it does not end it, the write that
+ * acknowledges it does.  So the eventfd is read here too, in case the
+ * acknowledge comes before the event loop has taken the interrupt in.
+ */
+bool fs_irq_eoi_begin(struct fs_irq *irq)
 {
-	if (!g_atomic_int_get(&irq->intx_masked))
-		return;
+	bool pending = false;
+
+	if (!g_atomic_int_get(&irq->intx_on))
+		return false;
 	g_mutex_lock(&irq->lock);
-	if (irq->mode == FS_IRQ_INTX && g_atomic_int_get(&irq->intx_masked) &&
-	    vfio_irq_unmask(vdev, irq->index, 0) == 0) {
-		g_atomic_int_set(&irq->intx_masked, 0);
-		g_debug("%s: INTx unmasked after a BAR access", vdev->name);
+	if (irq->mode == FS_IRQ_INTX) {
+		take_events(irq, irq->fds[0], 0);
+		pending = irq->intx_masked;
 	}
+	g_mutex_unlock(&irq->lock);
+	return pending;
+}
+
+void fs_irq_eoi_end(struct fs_irq *irq, struct vfio_device *vdev)
+{
+	g_mutex_lock(&irq->lock);
+	if (irq->mode == FS_IRQ_INTX && irq->intx_masked && vfio_irq_unmask(vdev, irq->index, 0) == 0)
+		irq->intx_masked = false;
 	g_mutex_unlock(&irq->lock);
 }
 
@@ -412,6 +447,7 @@ struct fs_irq_reader *fs_irq_reader_new(struct fs_irq *irq)
 	struct fs_irq_reader *r = g_new0(struct fs_irq_reader, 1);
 
 	r->irq = irq_ref(irq);
+	r->unread = g_string_new(NULL);
 	g_queue_init(&r->waiting);
 	g_mutex_lock(&irq->lock);
 	/* Interrupts before the open are not this reader's news. */
@@ -433,6 +469,7 @@ void fs_irq_reader_free(struct fs_irq_reader *r)
 	if (r->ph)
 		fuse_pollhandle_destroy(r->ph);
 	g_mutex_unlock(&irq->lock);
+	g_string_free(r->unread, TRUE);
 	g_free(r->seen);
 	g_free(r);
 	irq_unref(irq);
@@ -476,6 +513,12 @@ void fs_irq_reader_read(struct fs_irq_reader *r, fuse_req_t req, size_t size, bo
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
+	if (r->eof) {
+		r->eof = false;
+		g_mutex_unlock(&irq->lock);
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
 	if (reader_has_events(r)) {
 		reader_reply(r, req, size);
 		g_mutex_unlock(&irq->lock);
@@ -501,7 +544,7 @@ void fs_irq_reader_poll(struct fs_irq_reader *r, fuse_req_t req, struct fuse_pol
 	g_mutex_lock(&irq->lock);
 	if (irq->gone)
 		revents |= POLLERR | POLLHUP;
-	else if (reader_has_events(r))
+	else if (r->eof || reader_has_events(r))
 		revents |= POLLIN | POLLRDNORM;
 	if (ph) {
 		if (r->ph)

@@ -30,8 +30,12 @@ int fs_irq_apply(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_i
 void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev);
 /* The device is going away: interrupts off, waiting readers get ENODEV, pollers wake. */
 void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev);
-/* intx_eoi=bar: after a BAR access, unmask INTx if it fired and is masked. */
-void fs_irq_eoi(struct fs_irq *irq, struct vfio_device *vdev);
+/*
+ * intx_eoi=bar: before a BAR access, whether an INTx interrupt is waiting for
+ * its end; if so, fs_irq_eoi_end() after the access unmasks it.
+ */
+bool fs_irq_eoi_begin(struct fs_irq *irq);
+void fs_irq_eoi_end(struct fs_irq *irq, struct vfio_device *vdev);
 
 /* Appends "irq.mode", "irq.vectors" and per-vector count lines for info. */
 void fs_irq_describe(struct fs_irq *irq, GString *out);

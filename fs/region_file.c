@@ -29,14 +29,12 @@ static int region_open(struct fs_handle *h, int flags)
 	return 0;
 }
 
-/* intx_eoi=bar: a BAR access is taken as the end of an INTx interrupt, as QEMU does. */
-static void end_of_interrupt(struct fs_handle *h, struct vfio_device *vdev)
+/* intx_eoi=bar: a BAR access ends a pending INTx interrupt, as under QEMU. */
+static bool ends_interrupt(struct fs_handle *h)
 {
-	unsigned index = h->node->region;
-
-	if (h->fs->cfg.intx_eoi == VFIOFS_INTX_EOI_BAR &&
-	    index <= VFIO_PCI_BAR5_REGION_INDEX)  /* BAR0 is index 0 */
-		fs_irq_eoi(h->dev->irq, vdev);
+	return h->fs->cfg.intx_eoi == VFIOFS_INTX_EOI_BAR &&
+	       h->node->region <= VFIO_PCI_BAR5_REGION_INDEX &&  /* BAR0 is index 0 */
+	       fs_irq_eoi_begin(h->dev->irq);
 }
 
 static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
@@ -44,6 +42,7 @@ static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t 
 	struct vfio_device *vdev = fs_device_get(h->dev);
 	g_autofree char *buf = NULL;
 	const struct vfio_region *r;
+	bool eoi;
 	ssize_t n;
 
 	if (!vdev) {
@@ -58,8 +57,10 @@ static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t 
 	}
 	size = MIN(size, r->size - off);
 	buf = g_malloc(size);
+	eoi = ends_interrupt(h);
 	n = vfio_region_read(vdev, r, buf, size, off);
-	end_of_interrupt(h, vdev);
+	if (eoi)
+		fs_irq_eoi_end(h->dev->irq, vdev);
 	fs_device_put(h->dev);
 	if (n < 0) {
 		g_message("%s/%s: read of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
@@ -75,6 +76,7 @@ static void region_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 {
 	struct vfio_device *vdev = fs_device_get(h->dev);
 	const struct vfio_region *r;
+	bool eoi;
 	ssize_t n;
 
 	if (!vdev) {
@@ -89,8 +91,10 @@ static void region_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 		fuse_reply_err(req, ENOSPC);
 		return;
 	}
+	eoi = ends_interrupt(h);
 	n = vfio_region_write(vdev, r, buf, MIN(size, r->size - off), off);
-	end_of_interrupt(h, vdev);
+	if (eoi)
+		fs_irq_eoi_end(h->dev->irq, vdev);
 	fs_device_put(h->dev);
 	if (n < 0) {
 		g_message("%s/%s: write of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,

@@ -28,6 +28,30 @@ check bad-commands-change-nothing bad_commands "$E" "$(info_value "$E/info" irq.
 check reset-turns-interrupts-off reset_turns_off "$N"
 check rmdir-wakes-readers-with-ENODEV rmdir_wakes_readers "$M/$VFIOFS_EDU1"
 
+t_begin shell-read-waits-for-a-line
+# The README's example: a shell's read takes one byte at a time from irq.
+got=$(timeout 20 sh -c "
+    echo 'msi 1' > '$E/irq'
+    exec 3< '$E/irq'
+    printf '\\001\\000\\000\\000' | dd of='$E/bar0' bs=4 seek=$((0x60 / 4)) conv=notrunc 2>/dev/null
+    read -r mode vector count <&3 && echo \"\$mode \$vector \$count\"
+    printf '\\001\\000\\000\\000' | dd of='$E/bar0' bs=4 seek=$((0x64 / 4)) conv=notrunc 2>/dev/null
+    echo off > '$E/irq'")
+expect_eq "$got" "msi 0 1" "line read by the shell" && t_pass
+
+t_begin cat-ends-at-off
+echo 'msix 1' >"$N/irq"
+cat "$N/irq" >"$WORK/cat.out" &
+cat_pid=$!
+has_event() { grep -q "msix 0 1" "$WORK/cat.out"; }
+cat_has_irq_open() { ls -l "/proc/$cat_pid/fd" 2>/dev/null | grep -q "/irq$"; }
+wait_until 10 cat_has_irq_open || t_fail "cat did not open irq"
+echo 'trigger 0' >"$N/irq"
+wait_until 10 has_event || t_fail "cat did not print the event"
+echo off >"$N/irq"
+wait_until 10 is_dead "$cat_pid" && expect_eq "$(cat "$WORK/cat.out")" "msix 0 1" "cat's output" && t_pass ||
+    { kill "$cat_pid"; t_fail "cat still running after off"; }
+
 t_begin daemon-still-serving
 expect_eq "$(read_u32 "$E/bar0" 0)" 0x010000ed ident && t_pass
 vfiofs_umount "$M" || echo "# umount: $(cat "$M.log")"
