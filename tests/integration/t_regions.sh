@@ -114,9 +114,6 @@ expect_eq "$(file_bytes "$E/rom" 0 2)" 55aa "ROM signature" &&
     expect_eq "$(errno_of "os.open('$E/rom', os.O_WRONLY)")" EACCES "open rom for writing" &&
     [ ! -e "$M/$VFIOFS_EDU1/rom" ] && t_pass
 
-t_begin dma-answers-ENOTSUP
-expect_eq "$(errno_of "os.open('$E/dma', os.O_RDONLY)")" ENOTSUP "dma" && t_pass
-
 t_begin memory-decode-off-gives-EIO
 # With memory decoding off the kernel takes the BAR mapping away; vfiofs must
 # answer EIO, not die of SIGBUS.
