@@ -5,6 +5,7 @@
 #include <syslog.h>
 
 static bool log_debug;
+static bool log_info;
 static bool log_syslog;
 
 static int syslog_priority(GLogLevelFlags level)
@@ -20,11 +21,11 @@ static int syslog_priority(GLogLevelFlags level)
 	return LOG_DEBUG;
 }
 
-/* "vfiofs: domain: message", one line; debug only with -d. */
+/* "vfiofs: domain: message", one line. */
 static void log_handler(const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
 	(void)data;
-	if ((level & G_LOG_LEVEL_DEBUG) && !log_debug)
+	if (((level & G_LOG_LEVEL_DEBUG) && !log_debug) || ((level & G_LOG_LEVEL_INFO) && !log_info))
 		return;
 	if (log_syslog)
 		syslog(syslog_priority(level), "%s: %s", domain ? domain : "main", message);
@@ -32,9 +33,10 @@ static void log_handler(const char *domain, GLogLevelFlags level, const char *me
 		fprintf(stderr, "vfiofs: %s%s%s\n", domain ? domain : "", domain ? ": " : "", message);
 }
 
-void vfiofs_log_init(bool debug)
+void vfiofs_log_init(bool foreground, bool debug)
 {
 	log_debug = debug;
+	log_info = foreground || debug;
 	g_log_set_default_handler(log_handler, NULL);
 }
 

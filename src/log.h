@@ -3,5 +3,6 @@
 
 #include <stdbool.h>
 
-void vfiofs_log_init(bool debug);
+/* Informational lines only in the foreground or with debug; warnings and refusals always. */
+void vfiofs_log_init(bool foreground, bool debug);
 void vfiofs_log_to_syslog(void);

@@ -104,7 +104,7 @@ int main(int argc, char *argv[])
 		rc = 0;
 		goto out_args;
 	}
-	vfiofs_log_init(o.fuse.debug);
+	vfiofs_log_init(o.fuse.foreground, o.fuse.debug);
 	container = vfio_container_new(&vfio_legacy_container_ops, &err);
 	if (!container) {
 		fprintf(stderr, "vfiofs: %s\n", err->message);

@@ -193,8 +193,10 @@ static bool legacy_attach_device(struct vfio_container *c, struct vfio_device *d
 	if (group < 0)
 		return false;
 	g = join_group(c, group, err);
-	if (!g)
+	if (!g) {
+		g_prefix_error(err, "%s: ", d->name);
 		return false;
+	}
 	fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, d->name);
 	if (fd < 0) {
 		vfio_set_error(err, errno, "%s: cannot open the device in IOMMU group %d: %s",

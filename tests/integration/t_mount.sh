@@ -1,0 +1,62 @@
+# Mounting like a native file system (mount -t, fstab) and the messages a newcomer meets.
+#
+# mount(8) runs mount.fuse3, which runs "vfiofs" from the standard PATH, as
+# after "make install". The guest's /usr/local/bin is read-only, so this
+# scenario runs in its own mount namespace with a tmpfs there holding a link
+# to the freshly built binary.
+if [ -z "${VFIOFS_T_MOUNT_NS:-}" ]; then
+    VFIOFS_T_MOUNT_NS=1 exec unshare -m sh "$0" "$@"
+fi
+. tests/integration/common.sh
+mount -t tmpfs none /usr/local/bin && ln -s "$REPO/src/vfiofs" /usr/local/bin/vfiofs
+
+M=$WORK/m
+mkdir -p "$M"
+
+# The daemon mount started, found by its command line.
+daemon_of() { pgrep -f "^vfiofs $1 $M" | head -n 1; }
+
+t_begin mount-t-fuse.vfiofs
+mount -t fuse.vfiofs none "$M" -o "device=$VFIOFS_EDU0" 2>"$WORK/mount.err" &&
+    grep -q " $M fuse.vfiofs " /proc/mounts &&
+    expect_eq "$(read_u32 "$M/$VFIOFS_EDU0/bar0" 0)" 0x010000ed ident &&
+    expect_eq "$(cat "$WORK/mount.err")" "" "messages of a quiet mount" && t_pass ||
+    t_fail "$(cat "$WORK/mount.err")"
+pid=$(daemon_of none)
+umount "$M" && wait_until 30 is_dead "${pid:-0}" || t_fail "daemon still running after umount"
+
+t_begin fstab-line
+# A private fstab (the guest's /etc is read-only); the same line works in /etc/fstab.
+echo "vfiofs $M fuse.vfiofs device=$VFIOFS_EDU1,noreset,iova_max=0xfffffff 0 0" >"$WORK/fstab"
+mount -T "$WORK/fstab" "$M" 2>"$WORK/mount.err" &&
+    expect_eq "$(awk -v m="$M" '$2 == m { print $1, $3 }' /proc/mounts)" "vfiofs fuse.vfiofs" "mount table" &&
+    expect_eq "$(read_u32 "$M/$VFIOFS_EDU1/bar0" 0)" 0x010000ed ident &&
+    expect_eq "$(ls "$M" | grep -c '^0000:')" 1 "devices" && t_pass || t_fail "$(cat "$WORK/mount.err")"
+pid=$(daemon_of vfiofs)
+umount "$M" && wait_until 30 is_dead "${pid:-0}" || t_fail "daemon still running after umount"
+
+t_begin message-no-dev-vfio
+# As if vfio-pci were not loaded: /dev/vfio hidden in a private mount namespace.
+unshare -m sh -c "mount -t tmpfs none /dev/vfio && exec $REPO/src/vfiofs $M -f" 2>"$WORK/err"
+rc=$?
+[ "$rc" != 0 ] && grep -q "modprobe vfio-pci" "$WORK/err" && ! is_mounted "$M" && t_pass ||
+    t_fail "rc=$rc: $(cat "$WORK/err")"
+
+t_begin message-no-permission-on-group
+chmod 0666 /dev/fuse /dev/vfio/vfio
+chown nobody "$WORK"
+G=$(basename "$(readlink "/sys/bus/pci/devices/$VFIOFS_EDU0/iommu_group")")
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$REPO/src/vfiofs" "$WORK/m2" -f \
+    -o "device=$VFIOFS_EDU0" 2>"$WORK/err"
+rc=$?
+[ "$rc" != 0 ] && grep -q "no permission on /dev/vfio/$G" "$WORK/err" &&
+    grep -q "chown" "$WORK/err" && grep -q "$VFIOFS_EDU0" "$WORK/err" && t_pass ||
+    t_fail "rc=$rc: $(cat "$WORK/err")"
+
+t_begin message-not-bound
+"$REPO/src/vfiofs" "$M" -f -o "device=$VFIOFS_EDU_UNBOUND" 2>"$WORK/err"
+grep -q "$VFIOFS_EDU_UNBOUND is not bound to vfio-pci" "$WORK/err" &&
+    grep -q "driver_override" "$WORK/err" && grep -q "drivers_probe" "$WORK/err" && t_pass ||
+    t_fail "$(cat "$WORK/err")"
+
+t_summary
