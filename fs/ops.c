@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "ops"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/ioctl.h"
 #include "fs/file_ops.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/error.h"
@@ -620,6 +621,18 @@ static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 		fuse_reply_err(req, fs_dma_buffer_forget_iova_request(n->buffer));
 }
 
+static void op_ioctl(fuse_req_t req, fuse_ino_t ino, int cmd, void *arg, struct fuse_file_info *fi,
+		     unsigned flags, const void *in_buf, size_t in_bufsz, size_t out_bufsz)
+{
+	(void)ino, (void)arg;
+	/* FUSE_IOCTL_DIR: an ioctl on a directory has no open file handle of ours. */
+	if (flags & FUSE_IOCTL_DIR) {
+		fuse_reply_err(req, ENOTTY);
+		return;
+	}
+	fs_ioctl(req, handle_of(fi), (unsigned int)cmd, flags, in_buf, in_bufsz, out_bufsz);
+}
+
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
 	(void)link, (void)parent, (void)name;
@@ -654,6 +667,7 @@ const struct fuse_lowlevel_ops vfiofs_ops = {
 	.release = op_release,
 	.poll = op_poll,
 	.lseek = op_lseek,
+	.ioctl = op_ioctl,
 	.getxattr = op_getxattr,
 	.listxattr = op_listxattr,
 	.setxattr = op_setxattr,

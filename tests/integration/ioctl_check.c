@@ -1,0 +1,5 @@
+/* Placeholder: replaced by the ioctl checks. */
+int main(void)
+{
+	return 0;
+}
