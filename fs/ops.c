@@ -621,7 +621,7 @@ static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 		fuse_reply_err(req, fs_dma_buffer_forget_iova_request(n->buffer));
 }
 
-static void op_ioctl(fuse_req_t req, fuse_ino_t ino, int cmd, void *arg, struct fuse_file_info *fi,
+static void op_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg, struct fuse_file_info *fi,
 		     unsigned flags, const void *in_buf, size_t in_bufsz, size_t out_bufsz)
 {
 	(void)ino, (void)arg;
@@ -630,7 +630,7 @@ static void op_ioctl(fuse_req_t req, fuse_ino_t ino, int cmd, void *arg, struct 
 		fuse_reply_err(req, ENOTTY);
 		return;
 	}
-	fs_ioctl(req, handle_of(fi), (unsigned int)cmd, flags, in_buf, in_bufsz, out_bufsz);
+	fs_ioctl(req, handle_of(fi), cmd, flags, in_buf, in_bufsz, out_bufsz);
 }
 
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
