@@ -136,6 +136,17 @@ void fs_dma_buffer_rename(struct fs_dma_buffer *b, const char *name)
 	g_mutex_unlock(&b->lock);
 }
 
+int fs_dma_buffer_memfd(struct fs_dma_buffer *b, uint64_t *length)
+{
+	int fd;
+
+	g_mutex_lock(&b->lock);
+	fd = b->mem.addr ? b->mem.fd : -1;
+	*length = b->mem.size;
+	g_mutex_unlock(&b->lock);
+	return fd;
+}
+
 char *fs_dma_buffer_iova_text(struct fs_dma_buffer *b)
 {
 	char *text = NULL;

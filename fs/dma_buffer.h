@@ -20,6 +20,9 @@ int fs_dma_buffer_set_size(struct fs_dma_buffer *b, uint64_t size);
 void fs_dma_buffer_unmap(struct fs_dma_buffer *b);
 void fs_dma_buffer_rename(struct fs_dma_buffer *b, const char *name);
 
+/* The buffer's memfd and mapped length, or -1 if it has no memory yet; valid while b is referenced. */
+int fs_dma_buffer_memfd(struct fs_dma_buffer *b, uint64_t *length);
+
 /* The user.vfio.iova attribute: its text ("0x..."), or NULL (ENODATA) if there is none yet. */
 char *fs_dma_buffer_iova_text(struct fs_dma_buffer *b);
 /* Asks for an IOVA before sizing; 0 or errno (EINVAL, EBUSY). */

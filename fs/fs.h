@@ -31,6 +31,12 @@ void vfiofs_free(struct vfiofs *fs);
 /* Attaches a device and gives it a directory; err says why not. */
 bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err);
 unsigned vfiofs_device_count(struct vfiofs *fs);
+/*
+ * Starts direct mapping (the hand-off socket) for the mounted file system;
+ * call after the daemon is in the background.  Without it the mount works,
+ * only direct mapping does not.
+ */
+bool vfiofs_start_handoff(struct vfiofs *fs, const char *mountpoint, bool allow_other, GError **err);
 
 /* The low-level operations; the session's userdata is the struct vfiofs. */
 extern const struct fuse_lowlevel_ops vfiofs_ops;

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "ops"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/handoff.h"
 #include "fs/ioctl.h"
 #include "fs/file_ops.h"
 #include "fs/vfiofs_private.h"
@@ -579,6 +580,9 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 
 	if (n && n->kind == FS_DMA_BUFFER && strcmp(name, VFIOFS_XATTR_IOVA) == 0)
 		value = fs_dma_buffer_iova_text(n->buffer);
+	else if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_SOCKET) == 0 &&
+		 fs_handoff_path(fs_of(req)->handoff))
+		value = g_strdup(fs_handoff_path(fs_of(req)->handoff));
 	if (!value)
 		fuse_reply_err(req, ENODATA);
 	else
@@ -589,14 +593,17 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
 	g_autofree char *iova = n && n->kind == FS_DMA_BUFFER ? fs_dma_buffer_iova_text(n->buffer) : NULL;
-	size_t len = iova ? sizeof(VFIOFS_XATTR_IOVA) : 0;  /* the name and its NUL */
+	bool socket = n && n->kind == FS_ROOT && fs_handoff_path(fs_of(req)->handoff);
+	/* Each name with its NUL, as listxattr(2) wants them. */
+	const char *name = iova ? VFIOFS_XATTR_IOVA : socket ? VFIOFS_XATTR_SOCKET : NULL;
+	size_t len = name ? strlen(name) + 1 : 0;
 
 	if (size == 0)
 		fuse_reply_xattr(req, len);
 	else if (size < len)
 		fuse_reply_err(req, ERANGE);
 	else
-		fuse_reply_buf(req, VFIOFS_XATTR_IOVA, len);
+		fuse_reply_buf(req, name, len);
 }
 
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,

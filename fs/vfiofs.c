@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "vfiofs"
 #include "fs/device_dir.h"
 #include "fs/event_loop.h"
+#include "fs/handoff.h"
 #include "fs/vfiofs_private.h"
 
 struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg)
@@ -50,12 +51,19 @@ static struct fs_device *take_device(struct vfiofs *fs)
 	return dev;
 }
 
+bool vfiofs_start_handoff(struct vfiofs *fs, const char *mountpoint, bool allow_other, GError **err)
+{
+	fs->handoff = fs_handoff_start(fs, mountpoint, allow_other, err);
+	return fs->handoff != NULL;
+}
+
 void vfiofs_free(struct vfiofs *fs)
 {
 	struct fs_device *dev;
 
 	if (!fs)
 		return;
+	fs_handoff_stop(fs->handoff);
 	while ((dev = take_device(fs))) {
 		fs_device_detach(fs, dev);
 		fs_device_unref(dev);

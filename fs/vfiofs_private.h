@@ -5,6 +5,7 @@
 #include "fs/tree.h"
 
 struct fs_event_loop;
+struct fs_handoff;
 struct fs_irq_reader;
 
 #include <time.h>
@@ -14,6 +15,7 @@ struct vfiofs {
 	struct vfiofs_config cfg;
 	struct fs_tree tree;
 	struct fs_event_loop *events;  /* where interrupt eventfds are watched */
+	struct fs_handoff *handoff;    /* direct mapping, once mounted */
 	struct timespec mount_time;
 };
 

@@ -53,8 +53,9 @@ static int serve(struct fuse_session *se, const struct vfiofs_options *o)
 }
 
 /* Mounts and serves until unmount or a signal; a signal is a clean end, not a failure. */
-static int mount_and_serve(struct fuse_session *se, const struct vfiofs_options *o)
+static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs, const struct vfiofs_options *o)
 {
+	g_autoptr(GError) err = NULL;
 	int rc = 1;
 
 	if (fuse_set_signal_handlers(se) != 0)
@@ -65,6 +66,9 @@ static int mount_and_serve(struct fuse_session *se, const struct vfiofs_options 
 		goto err_out2;
 	if (!o->fuse.foreground)
 		vfiofs_log_to_syslog();
+	/* After the fork: the hand-off runs threads of its own. */
+	if (!vfiofs_start_handoff(fs, o->mountpoint, o->allow_other, &err))
+		g_warning("direct mapping is not available: %s", err->message);
 	rc = serve(se, o) < 0 ? 1 : 0;
 err_out2:
 	fuse_session_unmount(se);
@@ -127,7 +131,7 @@ int main(int argc, char *argv[])
 	else if (attach_devices(fs, o.devices) == 0)
 		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
 	else
-		rc = mount_and_serve(se, &o);
+		rc = mount_and_serve(se, fs, &o);
 	if (se)
 		fuse_session_destroy(se);
 	vfiofs_free(fs);

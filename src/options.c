@@ -15,6 +15,7 @@ enum {
 	KEY_INTX_EOI,
 	KEY_HELP,
 	KEY_VERSION,
+	KEY_ALLOW_OTHER,
 };
 
 /* What the fuse_opt callback fills in. */
@@ -36,6 +37,7 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("--version", KEY_VERSION),
 	FUSE_OPT_END
 };
@@ -101,6 +103,9 @@ static int on_option(void *data, const char *arg, int key, struct fuse_args *out
 	case KEY_VERSION:
 		s->o->show_version = true;
 		return 0;
+	case KEY_ALLOW_OTHER:
+		s->o->allow_other = true;
+		return 1;  /* libfuse needs it too */
 	case FUSE_OPT_KEY_NONOPT:
 		g_ptr_array_add(s->positional, g_strdup(arg));
 		return 0;

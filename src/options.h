@@ -15,6 +15,7 @@ struct vfiofs_options {
 	uint64_t iova_max;         /* 0: the top of the kernel's IOVA ranges */
 	bool hugepages;
 	bool noreset;
+	bool allow_other;          /* also passed on to libfuse */
 	enum vfiofs_intx_eoi intx_eoi;
 	bool show_help;
 	bool show_version;

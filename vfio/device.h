@@ -111,6 +111,16 @@ int vfio_irq_unmask(struct vfio_device *d, unsigned index, unsigned vector);
 /* Fires a vector in software, as if the device had raised it. */
 int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector);
 
+/*
+ * Where a client maps the mmap-able area of r holding offset itself: a
+ * descriptor it may mmap (owned by the device, not to be closed), the
+ * offset to pass to mmap, and the area.  EINVAL if offset is in no
+ * mmap-able area.
+ */
+int vfio_region_area_source(const struct vfio_device *d, const struct vfio_region *r,
+			    uint64_t offset, int *fd, uint64_t *fd_offset,
+			    struct vfio_mmap_area *area);
+
 /* Region access with the widths the spec promises; bytes done, or -errno if none. */
 ssize_t vfio_region_read(struct vfio_device *d, const struct vfio_region *r,
 			 void *buf, size_t len, uint64_t off);

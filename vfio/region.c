@@ -84,3 +84,21 @@ ssize_t vfio_region_write(struct vfio_device *d, const struct vfio_region *r,
 {
 	return region_access(d, r, (uint8_t *)buf, len, off, true);
 }
+
+int vfio_region_area_source(const struct vfio_device *d, const struct vfio_region *r,
+			    uint64_t offset, int *fd, uint64_t *fd_offset,
+			    struct vfio_mmap_area *area)
+{
+	for (guint i = 0; i < r->areas->len; i++) {
+		const struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
+
+		if (offset >= a->offset && offset - a->offset < a->size) {
+			/* Backends over a device file: the client maps that file, as the daemon did. */
+			*fd = d->fd;
+			*fd_offset = r->fd_offset + a->offset;
+			*area = *a;
+			return d->fd >= 0 ? 0 : -ENODEV;
+		}
+	}
+	return -EINVAL;
+}

@@ -46,6 +46,7 @@ else is the host's, read-only. COMMAND's environment:
   VFIOFS_NVME_SERIAL=vfiofs-nvme0
   VFIOFS_IVSHMEM=0000:00:07.0     ivshmem-plain, 4 MiB BAR2, vfio-pci
   VFIOFS_IVSHMEM_FILE=PATH        host file behind BAR2, readable here
+  VFIOFS_TESTDEV=0000:00:08.0     pci-testdev (MMIO BAR0, I/O-port BAR1), vfio-pci
   VFIOFS_TESTBED_WORK=PATH        per-run dir shared read-write with the host
 Cache for the guest kernel: ${VFIOFS_TESTBED_CACHE:-/var/cache/vfiofs-testbed}.
 EOF
@@ -143,7 +144,8 @@ EDU_UNBOUND=0000:00:05.0
 NVME=0000:00:06.0
 NVME_SERIAL=vfiofs-nvme0
 IVSHMEM=0000:00:07.0
-BIND_DEVICES="$EDU0 $EDU1 $NVME $IVSHMEM"
+TESTDEV=0000:00:08.0
+BIND_DEVICES="$EDU0 $EDU1 $NVME $IVSHMEM $TESTDEV"
 UNBOUND_DEVICES=$EDU_UNBOUND
 
 # -- per-run work dir ----------------------------------------------------------
@@ -216,6 +218,7 @@ guest_env=(
     "VFIOFS_EDU0=$EDU0" "VFIOFS_EDU1=$EDU1" "VFIOFS_EDU_UNBOUND=$EDU_UNBOUND"
     "VFIOFS_NVME=$NVME" "VFIOFS_NVME_SERIAL=$NVME_SERIAL"
     "VFIOFS_IVSHMEM=$IVSHMEM" "VFIOFS_IVSHMEM_FILE=$IVSHMEM_FILE"
+    "VFIOFS_TESTDEV=$TESTDEV"
     "VFIOFS_TESTBED_WORK=$WORK"
 )
 ((shell)) && guest_env+=(debian_chroot=vfiofs-guest) # shows in bash's prompt
@@ -277,6 +280,8 @@ qemu+=(
     -device "nvme,serial=$NVME_SERIAL,addr=0x6"
     -object "memory-backend-file,id=ivshmem0,share=on,size=4M,mem-path=$(qesc "$IVSHMEM_FILE")"
     -device ivshmem-plain,memdev=ivshmem0,addr=0x7
+    # pci-testdev: an I/O-port BAR (BAR1), which no one may mmap
+    -device pci-testdev,addr=0x8
 )
 
 note "booting the guest"

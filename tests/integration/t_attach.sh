@@ -88,7 +88,7 @@ expect_eq "$rc" 2 "exit status" && ! grep -q "attached\|reset on" "$WORK/err" &&
 
 t_begin auto-discovery-attaches-every-vfio-pci-device
 vfiofs_mount "$M" || t_fail "mount: $(cat "$M.log")"
-expect_eq "$(ls "$M" | grep -c '^0000:')" 4 "device directories" && t_pass
+expect_eq "$(ls "$M" | grep -c '^0000:')" 5 "device directories" && t_pass
 vfiofs_umount "$M"
 
 t_summary

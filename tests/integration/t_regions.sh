@@ -2,7 +2,7 @@
 . tests/integration/common.sh
 
 M=$WORK/m
-vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_EDU1,device=$VFIOFS_NVME,device=$VFIOFS_IVSHMEM" ||
+vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_EDU1,device=$VFIOFS_NVME,device=$VFIOFS_IVSHMEM,device=$VFIOFS_TESTDEV" ||
     { cat "$M.log"; echo "not ok mount"; exit 1; }
 E=$M/$VFIOFS_EDU0
 S=$M/$VFIOFS_IVSHMEM
@@ -65,6 +65,14 @@ dd if="$S/bar2" of="$WORK/back" bs=1M count=1 skip=1 2>/dev/null
 dd if="$VFIOFS_IVSHMEM_FILE" of="$WORK/host" bs=1M count=1 skip=1 2>/dev/null
 cmp -s "$WORK/pattern" "$WORK/back" || t_fail "read back through bar2 differs"
 cmp -s "$WORK/pattern" "$WORK/host" && t_pass || t_fail "backing file differs"
+
+t_begin io-port-bar-through-region-access
+# pci-testdev's BAR1 is I/O ports (never mmap-able): its header names the
+# selected test, so a read through the kernel's region access returns text.
+T=$M/$VFIOFS_TESTDEV
+printf '\000' | dd of="$T/bar1" bs=1 count=1 conv=notrunc 2>/dev/null
+name=$(dd if="$T/bar1" bs=1 skip=16 count=6 2>/dev/null)
+expect_eq "$name" portio "name of test 0 in the I/O BAR" && t_pass
 
 t_begin sizes-are-region-sizes
 expect_eq "$(stat -c %s "$E/bar0")" 1048576 "edu bar0 size" &&

@@ -1,0 +1,197 @@
+/* libvfiofs: the client side of the daemon's descriptor hand-off. */
+#include "libvfiofs.h"
+#include "vfiofs.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+static __thread char last_error[512];
+
+const char *vfiofs_strerror(void)
+{
+	return last_error;
+}
+
+static int fail(int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
+
+/* The hand-off socket of the mount holding path (absolute): the nearest ancestor that names one. */
+static int find_socket(const char *path, char *sock, size_t size)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/'))) {
+		ssize_t n;
+
+		/* Up one level; "/x" becomes "/". */
+		slash[slash == dir ? 1 : 0] = '\0';
+		n = getxattr(dir, VFIOFS_XATTR_SOCKET, sock, size - 1);
+		if (n > 0) {
+			sock[n] = '\0';
+			return 0;
+		}
+		if (strcmp(dir, "/") == 0)
+			break;
+	}
+	return fail(ENOENT, "%s is not inside a vfiofs mount", path);
+}
+
+static int connect_to(const char *sock)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return fail(errno, "socket: %s", strerror(errno));
+	if (strlen(sock) >= sizeof(addr.sun_path)) {
+		close(fd);
+		return fail(ENAMETOOLONG, "socket path %s is too long", sock);
+	}
+	memcpy(addr.sun_path, sock, strlen(sock) + 1);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return fail(e, "cannot reach the vfiofs daemon at %s: %s", sock, strerror(e));
+	}
+	return fd;
+}
+
+/* Receives the answer line and, with it, maybe a descriptor. */
+static ssize_t receive(int s, char *line, size_t size, int *fd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { line, size - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *cmsg;
+	ssize_t n = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
+
+	*fd = -1;
+	if (n <= 0)
+		return n;
+	line[n] = '\0';
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+	return n;
+}
+
+/* "error ENAME message": the errno for ENAME. */
+static int answer_errno(const char *name)
+{
+	static const struct { const char *name; int value; } known[] = {
+		{ "ENOENT", ENOENT }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES },
+		{ "EISDIR", EISDIR },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strncmp(name, known[i].name, strlen(known[i].name)) == 0)
+			return known[i].value;
+	return EIO;
+}
+
+static int ask(const char *path, uint64_t offset, char *line, size_t size, int *fd)
+{
+	char sock[PATH_MAX], request[PATH_MAX + 64];
+	int s, rc = find_socket(path, sock, sizeof(sock));
+
+	if (rc < 0)
+		return rc;
+	s = connect_to(sock);
+	if (s < 0)
+		return s;
+	snprintf(request, sizeof(request), "map %s %llu\n", path, (unsigned long long)offset);
+	if (send(s, request, strlen(request), MSG_NOSIGNAL) < 0 || receive(s, line, size, fd) <= 0)
+		rc = fail(EIO, "no answer from the vfiofs daemon");
+	close(s);
+	return rc;
+}
+
+int vfiofs_map(const char *path, uint64_t offset, struct vfiofs_mapping *m)
+{
+	char abs[PATH_MAX], line[640], prot[4];
+	unsigned long long fd_offset, length, start;
+	int fd, rc;
+	void *addr;
+
+	if (!realpath(path, abs))
+		return fail(errno, "%s: %s", path, strerror(errno));
+	rc = ask(abs, offset, line, sizeof(line), &fd);
+	if (rc < 0)
+		return rc;
+	if (strncmp(line, "error ", 6) == 0) {
+		if (fd >= 0)
+			close(fd);
+		line[strcspn(line, "\n")] = '\0';
+		return fail(answer_errno(line + 6), "%s: %s", path, line + 6);
+	}
+	if (fd < 0 || sscanf(line, "ok %llu %llu %3s %llu", &fd_offset, &length, prot, &start) != 4) {
+		if (fd >= 0)
+			close(fd);
+		return fail(EIO, "%s: unexpected answer '%s'", path, line);
+	}
+	m->prot = (strchr(prot, 'r') ? PROT_READ : 0) | (strchr(prot, 'w') ? PROT_WRITE : 0);
+	addr = mmap(NULL, length, m->prot, MAP_SHARED, fd, fd_offset);
+	rc = errno;
+	close(fd);  /* the mapping keeps what it needs */
+	if (addr == MAP_FAILED)
+		return fail(rc, "%s: mmap: %s", path, strerror(rc));
+	m->addr = addr;
+	m->length = length;
+	m->start = start;
+	return 0;
+}
+
+int vfiofs_unmap(struct vfiofs_mapping *m)
+{
+	if (!m->addr)
+		return 0;
+	if (munmap(m->addr, m->length) < 0)
+		return fail(errno, "munmap: %s", strerror(errno));
+	m->addr = NULL;
+	return 0;
+}
+
+int vfiofs_areas(const char *path, struct vfiofs_area *areas, int max)
+{
+	char info[PATH_MAX], copy[PATH_MAX], key[96], line[256];
+	unsigned long long off, size;
+	int n = 0;
+	FILE *f;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(key, sizeof(key), "region.%s.mmap", basename(copy));
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(info, sizeof(info), "%s/info", dirname(copy));
+	f = fopen(info, "re");
+	if (!f)
+		return fail(errno, "%s: %s", info, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char k[96];
+
+		if (sscanf(line, "%95s %llu %llu", k, &off, &size) == 3 && strcmp(k, key) == 0 && n < max)
+			areas[n++] = (struct vfiofs_area){ off, size };
+	}
+	fclose(f);
+	return n;
+}
