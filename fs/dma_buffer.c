@@ -92,7 +92,7 @@ static int size_locked(struct fs_dma_buffer *b, uint64_t size)
 		return ENOENT;
 	if (!vfio_dma_memory_alloc(&b->mem, b->name, size, fs->cfg.hugepages, &err))
 		goto err_out;
-	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.size, b->mem.align,
+	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.size, b->mem.align, b->mem.page_size,
 				b->want_iova ? &b->wanted_iova : NULL, b->name, &b->iova, &err))
 		goto err_free;
 	b->size = size;
@@ -166,9 +166,14 @@ int fs_dma_buffer_request_iova(struct fs_dma_buffer *b, const char *text, size_t
 	char *end;
 	int rc = 0;
 
+	/* Hex with 0x, or decimal; no octal surprise from a leading 0. */
+	bool hex = g_str_has_prefix(value, "0x") || g_str_has_prefix(value, "0X");
+	const char *digits = hex ? value + 2 : value;
+
 	errno = 0;
-	iova = g_ascii_strtoull(value, &end, 0);
-	if (!*value || *end || errno || *value == '-' || iova % page) {
+	iova = g_ascii_strtoull(digits, &end, hex ? 16 : 10);
+	if (!*digits || *end || errno || strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789") !=
+	    strlen(digits) || iova % page) {
 		g_message("dma/%s: user.vfio.iova '%s': expected a page-aligned address, e.g. 0x100000",
 			  b->name, value);
 		return EINVAL;
@@ -258,8 +263,11 @@ uint64_t fs_device_dma_size(struct vfiofs *fs)
 	uint64_t top = 0;
 
 	g_mutex_lock(&c->lock);
-	if (c->iova_ranges->len)
-		top = g_array_index(c->iova_ranges, struct vfio_iova_span, c->iova_ranges->len - 1).last;
+	if (!c->iova_ranges->len) {
+		g_mutex_unlock(&c->lock);
+		return 0;  /* no device, no IOMMU, no address space */
+	}
+	top = g_array_index(c->iova_ranges, struct vfio_iova_span, c->iova_ranges->len - 1).last;
 	top = MIN(top, c->iova_max);
 	g_mutex_unlock(&c->lock);
 	/* off_t is signed: the space above 2^63 cannot be addressed through a file */
@@ -287,11 +295,17 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, char *wbuf, s
 	const struct vfio_dma_mapping *m;
 	void *p;
 
+	/* The view belongs to the device: once it is detached, so is its view. */
+	if (!fs_device_get(h->dev)) {
+		fuse_reply_err(req, ENODEV);
+		return;
+	}
 	g_mutex_lock(&c->lock);
 	m = mapping_at(c, off);
 	if (!m) {
 		g_mutex_unlock(&c->lock);
 		g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
+		fs_device_put(h->dev);
 		fuse_reply_err(req, EIO);
 		return;
 	}
@@ -304,6 +318,7 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, char *wbuf, s
 		fuse_reply_buf(req, p, size);
 	}
 	g_mutex_unlock(&c->lock);
+	fs_device_put(h->dev);
 }
 
 static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)

@@ -112,16 +112,26 @@ static void reader_format(struct fs_irq_reader *r)
 
 static bool reader_has_events(struct fs_irq_reader *r)
 {
-	reader_format(r);
-	return r->unread->len > 0;
+	if (r->unread->len)
+		return true;
+	reader_sync(r);
+	for (unsigned v = 0; v < r->irq->nvec; v++)
+		if (r->irq->counts[v] != r->seen[v])
+			return true;
+	return false;
 }
 
 /*
- * Any read size works, down to the one byte at a time a shell's "read"
- * takes from a file it cannot seek: what does not fit waits for the next read.
+ * Text is made when a read wants it, so a read gets one line per vector
+ * with all it counted since the last one, and an unread file holds no
+ * growing text.  Any read size works, down to the one byte at a time a
+ * shell's "read" takes from a file it cannot seek: what does not fit
+ * waits for the next read.
  */
 static void reader_reply(struct fs_irq_reader *r, fuse_req_t req, size_t size)
 {
+	if (!r->unread->len)
+		reader_format(r);
 	size = MIN(size, r->unread->len);
 	fuse_reply_buf(req, r->unread->str, size);
 	g_string_erase(r->unread, 0, size);

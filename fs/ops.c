@@ -421,6 +421,15 @@ static bool in_dma_dir(struct vfiofs *fs, fuse_ino_t parent)
 	return dir && dir->kind == FS_DMA_DIR;
 }
 
+/* Buffer names appear in container's lines: no control characters. */
+static bool good_buffer_name(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 /* A new empty buffer dma/name, counted as looked up; EEXIST if the name is taken. */
 static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
 		      struct fuse_entry_param *e)
@@ -428,6 +437,10 @@ static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
 	struct fs_node *dir, *n;
 	int err = 0;
 
+	if (!good_buffer_name(name)) {
+		g_message("dma/: a buffer name may not hold control characters");
+		return EINVAL;
+	}
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_get(&fs->tree, parent);
 	if (fs_tree_child(dir, name)) {
@@ -515,6 +528,10 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 
 	if (!in_dma_dir(fs, parent) || parent != newparent || (flags & RENAME_EXCHANGE)) {
 		fuse_reply_err(req, EPERM);
+		return;
+	}
+	if (!good_buffer_name(newname)) {
+		fuse_reply_err(req, EINVAL);
 		return;
 	}
 	g_mutex_lock(&fs->tree.lock);

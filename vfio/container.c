@@ -142,14 +142,14 @@ const struct vfio_dma_mapping *vfio_container_mapping_from(const struct vfio_con
 	return i < c->mappings->len ? c->mappings->pdata[i] : NULL;
 }
 
-static bool take_iova(struct vfio_container *c, uint64_t size, uint64_t page_size,
+static bool take_iova(struct vfio_container *c, uint64_t size, uint64_t align,
 		      const uint64_t *fixed_iova, uint64_t *iova, GError **err)
 {
 	/* The valid ranges change when the IOMMU is set up anew: read them each time. */
 	vfio_iova_set_ranges(c->iova, (const struct vfio_iova_span *)c->iova_ranges->data,
 			     c->iova_ranges->len);
 	if (!fixed_iova)
-		return vfio_iova_alloc(c->iova, size, page_size, iova, err);
+		return vfio_iova_alloc(c->iova, size, align, iova, err);
 	*iova = *fixed_iova;
 	return vfio_iova_reserve(c->iova, *iova, size, err);
 }
@@ -166,8 +166,9 @@ bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t
 	return ok;
 }
 
-bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t page_size,
-			const uint64_t *fixed_iova, const char *label, uint64_t *iova, GError **err)
+bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t align,
+			uint64_t page_size, const uint64_t *fixed_iova, const char *label,
+			uint64_t *iova, GError **err)
 {
 	struct vfio_dma_mapping *m;
 	bool ok = false;
@@ -177,7 +178,7 @@ bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, ui
 		vfio_set_error(err, ENODEV, "no device is attached, so there is no IOMMU to map into");
 		goto out;
 	}
-	if (!take_iova(c, size, page_size, fixed_iova, iova, err))
+	if (!take_iova(c, size, align, fixed_iova, iova, err))
 		goto out;
 	if (!c->ops->dma_map(c, vaddr, *iova, size, err)) {
 		vfio_iova_release(c->iova, *iova);

@@ -68,12 +68,14 @@ void vfio_container_set_iova_max(struct vfio_container *c, uint64_t max);
 
 /*
  * Maps size bytes at vaddr for DMA by every device of the container: at
- * *fixed_iova if given, else at the lowest free IOVA aligned to page_size.
+ * *fixed_iova if given, else at the lowest free IOVA aligned to align.
+ * page_size (of the memory) is kept for the listing.
  * ENOSPC (no IOVA), EBUSY/EINVAL (fixed IOVA taken or invalid), ENOMEM
  * (locked-memory limit, named in the message), ENODEV (no device attached).
  */
-bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t page_size,
-			const uint64_t *fixed_iova, const char *label, uint64_t *iova, GError **err);
+bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t align,
+			uint64_t page_size, const uint64_t *fixed_iova, const char *label,
+			uint64_t *iova, GError **err);
 /* Unmaps the whole mapping that starts at iova, as it was mapped. */
 bool vfio_container_unmap(struct vfio_container *c, uint64_t iova, GError **err);
 void vfio_container_relabel(struct vfio_container *c, uint64_t iova, const char *label);

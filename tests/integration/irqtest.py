@@ -168,6 +168,22 @@ def msix_trigger(dev):
     irq_cmd(dev, "off")
 
 
+def one_line_per_vector(dev):
+    """A read reports each vector once, with everything it counted since the last read."""
+    irq_cmd(dev, "msix 4")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    for _ in range(50):
+        irq_cmd(dev, "trigger 2")
+    irq_cmd(dev, "trigger 1")
+    end = time.monotonic() + WAIT
+    while time.monotonic() < end and info(dev)["irq.vector.2.count"] != "50":
+        time.sleep(0.05)
+    check(info(dev)["irq.vector.2.count"] == "50", "the daemon did not count 50 interrupts")
+    got = os.read(fd, 4096).decode().splitlines()
+    check(got == ["msix 1 1", "msix 2 50"], "one read gave %r" % got)
+    irq_cmd(dev, "off")
+
+
 def broadcast(dev):
     irq_cmd(dev, "msix 2")
     r1 = os.open(dev + "/irq", os.O_RDONLY)
@@ -344,7 +360,7 @@ def rmdir_wakes_readers(dev):
 
 
 CASES = {f.__name__: f for f in [edu_msi, edu_factorial_irq, edu_intx_bar_eoi, edu_intx_manual_eoi,
-                                 msix_trigger, broadcast, nonblock_and_poll, many_readers, sigint_cat,
+                                 msix_trigger, one_line_per_vector, broadcast, nonblock_and_poll, many_readers, sigint_cat,
                                  eintr_on_handled_signal, off_wakes_readers, bad_commands,
                                  reset_turns_off, rmdir_wakes_readers]}
 

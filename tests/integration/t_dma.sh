@@ -102,6 +102,8 @@ expect_eq "$(errno_of "os.setxattr('$M/dma/clash', 'user.vfio.iova', b'0x804000'
     expect_eq "$(errno_of "os.setxattr('$M/dma/odd', 'user.vfio.iova', b'0x800123')")" EINVAL "unaligned" &&
     expect_eq "$(errno_of "os.setxattr('$M/dma/odd', 'user.vfio.iova', b'0x20000000')")" EINVAL "above iova_max" &&
     expect_eq "$(errno_of "os.setxattr('$M/dma/odd', 'user.vfio.iova', b'banana')")" EINVAL "garbage" &&
+    expect_eq "$(errno_of "os.setxattr('$M/dma/odd', 'user.vfio.iova', b'0100000')")" EINVAL "decimal 100000, not octal" &&
+    expect_eq "$(errno_of "os.setxattr('$M/dma/odd', 'user.vfio.iova', b'-4096')")" EINVAL "negative" &&
     expect_eq "$(errno_of "os.setxattr('$M/dma/fixed', 'user.vfio.iova', b'0x900000')")" EBUSY "already mapped" &&
     setfattr -n user.vfio.iova -v $((0x7f8000)) "$M/dma/clash" &&
     expect_eq "$(errno_of "os.truncate('$M/dma/clash', 65536)")" EBUSY "sizing into 'fixed'" &&
@@ -134,6 +136,22 @@ expect_eq "$(errno_of "os.truncate('$M/dma/big1', 128 << 20)")" OK "first 128 Mi
     expect_eq "$(grep '^mapping' "$M/container" | grep -v big1)" "$before" "other mappings untouched" &&
     cmp -s "$WORK/pattern" "$WORK/back" && t_pass
 rm -f "$M/dma/big1" "$M/dma/big2"
+
+t_begin buffer-names-without-control-characters
+expect_eq "$(errno_of "open('$M/dma/a\nb', 'w')")" EINVAL "name with a newline" &&
+    expect_eq "$(errno_of "os.rename('$M/dma/src', '$M/dma/s\tx')")" EINVAL "rename to a tab" &&
+    [ -e "$M/dma/src" ] && t_pass
+
+t_begin detached-device-dma-view-is-ENODEV
+got=$(python3 -c "
+import os, errno
+fd = os.open('$M/$VFIOFS_EDU1/dma', os.O_RDONLY)
+os.rmdir('$M/$VFIOFS_EDU1')
+try:
+    os.pread(fd, 4, $SRC_IOVA); print('read worked')
+except OSError as e:
+    print(errno.errorcode[e.errno])")
+expect_eq "$got" ENODEV "read of a detached device's dma file" && mkdir "$M/$VFIOFS_EDU1" && t_pass
 
 t_begin locked-memory-follows-buffers
 pid_locked() { awk '/^VmLck/ { print $2 }' "/proc/$VFIOFS_PID/status"; }
