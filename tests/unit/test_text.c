@@ -143,6 +143,8 @@ static void test_container_text(void)
 	c.devices = g_ptr_array_new();
 	g_ptr_array_add(c.devices, a);
 	g_ptr_array_add(c.devices, b);
+	c.mappings = g_ptr_array_new();
+	g_ptr_array_add(c.mappings, &(struct vfio_dma_mapping){ 0x200000, 0x400000, 0x200000, NULL, "src buf" });
 	text = fs_container_text(&c);
 	assert_has_line(text, "backend legacy");
 	assert_has_line(text, "iommu type1v2");
@@ -151,8 +153,10 @@ static void test_container_text(void)
 	assert_has_line(text, "iova_range 0xfef00000 0xffffffffff");
 	assert_has_line(text, "device 0000:00:03.0 7");
 	assert_has_line(text, "device 0000:00:04.0 8");
+	assert_has_line(text, "mapping 0x200000 0x5fffff 4194304 2097152 src buf");
 	g_array_unref(c.iova_ranges);
 	g_ptr_array_unref(c.devices);
+	g_ptr_array_unref(c.mappings);
 	free_fake(a);
 	free_fake(b);
 }
@@ -165,11 +169,14 @@ static void test_container_without_devices(void)
 
 	c.iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
 	c.devices = g_ptr_array_new();
+	c.mappings = g_ptr_array_new();
 	text = fs_container_text(&c);
 	assert_has_line(text, "iommu none");
 	CU_ASSERT_PTR_NULL(strstr(text, "device "));
+	CU_ASSERT_PTR_NULL(strstr(text, "mapping "));
 	g_array_unref(c.iova_ranges);
 	g_ptr_array_unref(c.devices);
+	g_ptr_array_unref(c.mappings);
 }
 
 void register_text_suite(void)
