@@ -71,6 +71,14 @@ static void populate(struct fs_tree *t, struct fs_node *dir, struct vfio_device 
 	fs_tree_add(t, dir, "reset", FS_RESET, S_IFREG | 0200);
 }
 
+int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev)
+{
+	if (!vfio_device_can_reset(vdev))
+		return -ENOTTY;
+	fs_irq_off(dev->irq, vdev);
+	return vfio_device_reset(vdev);
+}
+
 static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const char *why)
 {
 	int rc;

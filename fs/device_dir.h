@@ -30,6 +30,13 @@ void fs_device_unref(struct fs_device *dev);
 struct vfio_device *fs_device_get(struct fs_device *dev);
 void fs_device_put(struct fs_device *dev);
 
+/*
+ * Resets the device as the reset file and the reset ioctl do: interrupts off
+ * first (the kernel's reset drops their setup), then VFIO_DEVICE_RESET.
+ * 0, -ENOTTY without a reset method, or another -errno.  Device held.
+ */
+int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev);
+
 /* Attach with its directory (tree lock not held). */
 bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
 			  GError **err);

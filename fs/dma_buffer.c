@@ -6,6 +6,7 @@
 #include "vfio/container.h"
 #include "vfio/dma_memory.h"
 #include "vfio/error.h"
+#include "vfio/iova.h"
 
 #include <errno.h>
 #include <string.h>
@@ -136,6 +137,19 @@ void fs_dma_buffer_rename(struct fs_dma_buffer *b, const char *name)
 	g_mutex_unlock(&b->lock);
 }
 
+bool fs_dma_buffer_info(struct fs_dma_buffer *b, uint64_t *size, uint64_t *iova, uint64_t *page_size)
+{
+	bool mapped;
+
+	g_mutex_lock(&b->lock);
+	mapped = b->mapped;
+	*size = b->size;
+	*iova = mapped ? b->iova : 0;
+	*page_size = mapped ? b->mem.page_size : 0;
+	g_mutex_unlock(&b->lock);
+	return mapped;
+}
+
 int fs_dma_buffer_memfd(struct fs_dma_buffer *b, uint64_t *length)
 {
 	int fd;
@@ -163,19 +177,14 @@ int fs_dma_buffer_request_iova(struct fs_dma_buffer *b, const char *text, size_t
 	g_autofree char *value = g_strstrip(g_strndup(text, len));
 	g_autoptr(GError) err = NULL;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), iova;
-	char *end;
 	int rc = 0;
 
-	/* Hex with 0x, or decimal; no octal surprise from a leading 0. */
-	bool hex = g_str_has_prefix(value, "0x") || g_str_has_prefix(value, "0X");
-	const char *digits = hex ? value + 2 : value;
+	if (!vfio_iova_parse(value, &iova) || iova % page) {
+		g_autofree char *shown = g_strescape(value, NULL);
 
-	errno = 0;
-	iova = g_ascii_strtoull(digits, &end, hex ? 16 : 10);
-	if (!*digits || *end || errno || strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789") !=
-	    strlen(digits) || iova % page) {
-		g_message("dma/%s: user.vfio.iova '%s': expected a page-aligned address, e.g. 0x100000",
-			  b->name, value);
+		g_message("dma/%s: user.vfio.iova '%s': expected a page-aligned address, hex with 0x or "
+			  "decimal (setfattr sends -v 0x... as raw bytes: quote it, -v '\"0x100000\"')",
+			  b->name, shown);
 		return EINVAL;
 	}
 	g_mutex_lock(&b->lock);

@@ -20,6 +20,9 @@ int fs_dma_buffer_set_size(struct fs_dma_buffer *b, uint64_t size);
 void fs_dma_buffer_unmap(struct fs_dma_buffer *b);
 void fs_dma_buffer_rename(struct fs_dma_buffer *b, const char *name);
 
+/* Size as set, and whether mapped: then its IOVA and page size. */
+bool fs_dma_buffer_info(struct fs_dma_buffer *b, uint64_t *size, uint64_t *iova, uint64_t *page_size);
+
 /* The buffer's memfd and mapped length, or -1 if it has no memory yet; valid while b is referenced. */
 int fs_dma_buffer_memfd(struct fs_dma_buffer *b, uint64_t *length);
 

@@ -201,6 +201,16 @@ static void take_events(struct fs_irq *irq, int fd, unsigned v)
 	wake_readers(irq);
 }
 
+/*
+ * Takes in what the kernel has signalled but the event loop not yet read,
+ * so that a read or poll right after an interrupt sees it.  Lock held.
+ */
+static void take_all_events(struct fs_irq *irq)
+{
+	for (unsigned v = 0; v < irq->nvec; v++)
+		take_events(irq, irq->fds[v], v);
+}
+
 static gboolean on_event(gint fd, GIOCondition condition, gpointer data)
 {
 	struct irq_source *s = data;
@@ -346,7 +356,14 @@ static int refuse(struct vfio_device *vdev, const char *why)
 static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_irq_command *cmd)
 {
 	g_autofree char *why = NULL;
-	
+
+	/* "off" while off is fine whatever mode was named. */
+	if (cmd->in_mode && irq->mode != cmd->mode &&
+	    !(cmd->verb == FS_IRQ_CMD_OFF && irq->mode == FS_IRQ_OFF)) {
+		why = g_strdup_printf("the command names %s, but the interrupts are %s",
+				      fs_irq_mode_name(cmd->mode), fs_irq_mode_name(irq->mode));
+		return refuse(vdev, why);
+	}
 	switch (cmd->verb) {
 	case FS_IRQ_CMD_INTX:
 		if (!offered(vdev, FS_IRQ_INTX))
@@ -529,6 +546,7 @@ void fs_irq_reader_read(struct fs_irq_reader *r, fuse_req_t req, size_t size, bo
 		fuse_reply_buf(req, NULL, 0);
 		return;
 	}
+	take_all_events(irq);
 	if (reader_has_events(r)) {
 		reader_reply(r, req, size);
 		g_mutex_unlock(&irq->lock);
@@ -554,7 +572,7 @@ void fs_irq_reader_poll(struct fs_irq_reader *r, fuse_req_t req, struct fuse_pol
 	g_mutex_lock(&irq->lock);
 	if (irq->gone)
 		revents |= POLLERR | POLLHUP;
-	else if (r->eof || reader_has_events(r))
+	else if (r->eof || (take_all_events(irq), reader_has_events(r)))
 		revents |= POLLIN | POLLRDNORM;
 	if (ph) {
 		if (r->ph)

@@ -66,6 +66,7 @@ bool fs_irq_command_parse(const char *buf, size_t len, struct fs_irq_command *ou
 			continue;
 		out->verb = verbs[i].verb;
 		out->arg = 0;
+		out->in_mode = false;
 		if (!verbs[i].takes_number && n == 1)
 			return true;
 		if (verbs[i].takes_number && n == 2 && parse_number(words[1], &out->arg))

@@ -26,6 +26,12 @@ enum fs_irq_verb {
 struct fs_irq_command {
 	enum fs_irq_verb verb;
 	unsigned arg;  /* N or V */
+	/*
+	 * Binary callers name the mode they mean (the ioctls' index): off and
+	 * trigger then apply only in that mode, checked with the state locked.
+	 */
+	bool in_mode;
+	enum fs_irq_mode mode;
 };
 
 /* Parses one command line (newline optional); err (EINVAL) says what is wrong. */

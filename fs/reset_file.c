@@ -36,10 +36,7 @@ static void reset_write(fuse_req_t req, struct fs_handle *h, const char *buf, si
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
-	/* A reset drops the device's interrupt setup: make ours agree first. */
-	if (vfio_device_can_reset(vdev))
-		fs_irq_off(h->dev->irq, vdev);
-	rc = vfio_device_reset(vdev);
+	rc = fs_device_reset(h->dev, vdev);
 	fs_device_put(h->dev);
 	if (rc < 0) {
 		g_message("%s: reset failed: %s", h->dev->name,
