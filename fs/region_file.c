@@ -37,10 +37,11 @@ static bool ends_interrupt(struct fs_handle *h)
 	       fs_irq_eoi_begin(h->dev->irq);
 }
 
-static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
+/* One read (wbuf NULL) or write of the region, within its bounds, ending a pending INTx if asked. */
+static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, size_t size, off_t off)
 {
 	struct vfio_device *vdev = fs_device_get(h->dev);
-	g_autofree char *buf = NULL;
+	g_autofree char *rbuf = NULL;
 	const struct vfio_region *r;
 	bool eoi;
 	ssize_t n;
@@ -52,57 +53,43 @@ static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t 
 	r = vfio_device_region(vdev, h->node->region);
 	if ((uint64_t)off >= r->size) {
 		fs_device_put(h->dev);
-		fuse_reply_buf(req, NULL, 0);
-		return;
-	}
-	size = MIN(size, r->size - off);
-	buf = g_malloc(size);
-	eoi = ends_interrupt(h);
-	n = vfio_region_read(vdev, r, buf, size, off);
-	if (eoi)
-		fs_irq_eoi_end(h->dev->irq, vdev);
-	fs_device_put(h->dev);
-	if (n < 0) {
-		g_message("%s/%s: read of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
-			  size, (intmax_t)off, g_strerror(-n));
-		fuse_reply_err(req, -n);
-		return;
-	}
-	fuse_reply_buf(req, buf, n);
-}
-
-static void region_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
-			 off_t off)
-{
-	struct vfio_device *vdev = fs_device_get(h->dev);
-	const struct vfio_region *r;
-	bool eoi;
-	ssize_t n;
-
-	if (!vdev) {
-		fuse_reply_err(req, ENODEV);
-		return;
-	}
-	r = vfio_device_region(vdev, h->node->region);
-	if ((uint64_t)off >= r->size) {
-		fs_device_put(h->dev);
+		if (!wbuf) {
+			fuse_reply_buf(req, NULL, 0);  /* end of file */
+			return;
+		}
 		g_message("%s/%s: write at %#jx refused: the region ends at %#" G_GINT64_MODIFIER "x",
 			  h->dev->name, h->node->name, (intmax_t)off, r->size);
 		fuse_reply_err(req, ENOSPC);
 		return;
 	}
+	size = MIN(size, r->size - off);
+	if (!wbuf)
+		rbuf = g_malloc(size);
 	eoi = ends_interrupt(h);
-	n = vfio_region_write(vdev, r, buf, MIN(size, r->size - off), off);
+	n = wbuf ? vfio_region_write(vdev, r, wbuf, size, off) : vfio_region_read(vdev, r, rbuf, size, off);
 	if (eoi)
 		fs_irq_eoi_end(h->dev->irq, vdev);
 	fs_device_put(h->dev);
 	if (n < 0) {
-		g_message("%s/%s: write of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
-			  size, (intmax_t)off, g_strerror(-n));
+		g_message("%s/%s: %s of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
+			  wbuf ? "write" : "read", size, (intmax_t)off, g_strerror(-n));
 		fuse_reply_err(req, -n);
-		return;
+	} else if (wbuf) {
+		fuse_reply_write(req, n);
+	} else {
+		fuse_reply_buf(req, rbuf, n);
 	}
-	fuse_reply_write(req, n);
+}
+
+static void region_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
+{
+	region_io(req, h, NULL, size, off);
+}
+
+static void region_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
+			 off_t off)
+{
+	region_io(req, h, buf, size, off);
 }
 
 const struct fs_file_ops fs_region_file_ops = {

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "options"
 #include "src/options.h"
 #include "vfio/error.h"
+#include "vfio/iova.h"
 #include "vfio/pci_addr.h"
 
 #include <errno.h>
@@ -54,12 +55,9 @@ static bool parse_device(struct parse_state *s, const char *value)
 
 static bool parse_iova_max(struct parse_state *s, const char *value)
 {
-	char *end;
-	guint64 v;
+	uint64_t v;
 
-	errno = 0;
-	v = g_ascii_strtoull(value, &end, 0);
-	if (!*value || *end || errno || v == 0 || *value == '-') {
+	if (!vfio_iova_parse(value, &v) || v == 0) {
 		vfio_set_error(&s->error, EINVAL,
 			       "iova_max=%s: expected an address such as 0xfffffff (hex or decimal, not 0)",
 			       value);

@@ -25,7 +25,7 @@ static void set_open_error(int num, int errnum, GError **err)
 		break;
 	case EBUSY:
 		vfio_set_error(err, EBUSY,
-			       "IOMMU group %d is in use by another process (another vfiofs mount or a "
+			       "IOMMU group %d is in use by another process (another vfiofs mount, or a "
 			       "virtual machine); stop it first (fuser -v /dev/vfio/%d)", num, num);
 		break;
 	default:
@@ -43,10 +43,30 @@ static char *describe_blockers(int num)
 		const char *addr = members->pdata[i];
 		g_autofree char *driver = vfio_sysfs_driver(addr);
 
-		if (driver && strcmp(driver, "vfio-pci") != 0)
+		/* The kernel lets bridges (pcieport) and pci-stub stay in a viable group. */
+		if (driver && strcmp(driver, "vfio-pci") != 0 && strcmp(driver, "pcieport") != 0 &&
+		    strcmp(driver, "pci-stub") != 0)
 			g_string_append_printf(s, "%s%s is bound to %s", s->len ? ", " : "", addr, driver);
 	}
 	return g_strdup(s->len ? s->str : "another member is bound to a host driver");
+}
+
+/*
+ * A group is busy while another process holds it, and a vfiofs that was just
+ * unmounted holds its groups for a moment after umount(8) returns, while it
+ * resets and detaches: so "busy" is asked again for a few seconds.
+ */
+static int open_group_file(const char *path)
+{
+	int fd;
+
+	for (int tries = 0; tries < 60; tries++) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 || errno != EBUSY)
+			return fd;
+		g_usleep(50000);
+	}
+	return fd;
 }
 
 struct vfio_group *vfio_group_open(int num, GError **err)
@@ -54,7 +74,7 @@ struct vfio_group *vfio_group_open(int num, GError **err)
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	g_autofree char *path = g_strdup_printf("/dev/vfio/%d", num);
 	struct vfio_group *g;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open_group_file(path);
 
 	if (fd < 0) {
 		set_open_error(num, errno, err);

@@ -2,6 +2,8 @@
 #include "vfio/iova.h"
 #include "vfio/error.h"
 
+#include <string.h>
+
 /* The first page stays free unless asked for: a zero DMA address means "none" to many devices. */
 #define FIRST_AUTO_IOVA 0x1000
 
@@ -10,6 +12,19 @@ struct vfio_iova_allocator {
 	GArray *valid;  /* struct vfio_iova_span, ascending */
 	GArray *used;   /* struct vfio_iova_span, ascending, never overlapping */
 };
+
+bool vfio_iova_parse(const char *text, uint64_t *out)
+{
+	bool hex = g_str_has_prefix(text, "0x") || g_str_has_prefix(text, "0X");
+	const char *digits = hex ? text + 2 : text;
+	char *end;
+
+	if (!*digits || strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789") != strlen(digits))
+		return false;
+	errno = 0;
+	*out = g_ascii_strtoull(digits, &end, hex ? 16 : 10);
+	return errno == 0 && *end == '\0';
+}
 
 struct vfio_iova_allocator *vfio_iova_allocator_new(uint64_t max)
 {

@@ -14,6 +14,9 @@
 
 struct vfio_iova_allocator;
 
+/* An address as users write one: hex with 0x, or decimal (never octal); false if malformed. */
+bool vfio_iova_parse(const char *text, uint64_t *out);
+
 /* max: the highest IOVA that may be handed out (inclusive); UINT64_MAX for no ceiling. */
 struct vfio_iova_allocator *vfio_iova_allocator_new(uint64_t max);
 void vfio_iova_allocator_free(struct vfio_iova_allocator *a);

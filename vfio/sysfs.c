@@ -62,6 +62,9 @@ gboolean vfio_sysfs_check_bound(const char *pci_addr, GError **err)
 	driver = vfio_sysfs_driver(pci_addr);
 	if (driver && strcmp(driver, "vfio-pci") == 0)
 		return TRUE;
+	/* vfio-pci refuses a device without an IOMMU group: say what is really missing. */
+	if (vfio_sysfs_iommu_group(pci_addr, err) < 0)
+		return FALSE;
 	if (driver)
 		vfio_set_error(err, ENODEV,
 			       "%s is bound to %s, not vfio-pci; to hand it over: "

@@ -6,13 +6,7 @@
 M=$1
 E=$M/$2
 T=$(mktemp -d)
-iova_of() { getfattr -n user.vfio.iova --only-values "$1" 2>/dev/null; }
-write_u64() { python3 -c "import os,struct; fd=os.open('$1', os.O_WRONLY); os.pwrite(fd, struct.pack('<Q', $3), $2)"; }
-edu_idle() { [ $(($(read_u32 "$E/bar0" 0x98) & 1)) = 0 ]; }
-edu_dma() {
-    write_u64 "$E/bar0" 0x80 "$1" && write_u64 "$E/bar0" 0x88 "$2" && write_u64 "$E/bar0" 0x90 "$3" &&
-        write_u64 "$E/bar0" 0x98 $((1 | $4)) && wait_until 10 edu_idle
-}
+. "$(dirname "$0")/edu_lib.sh"
 head -c 2048 /dev/urandom >"$T/pattern"
 dd if="$T/pattern" of="$M/dma/src" conv=notrunc 2>/dev/null &&
     edu_dma "$(iova_of "$M/dma/src")" 0x40000 2048 0 &&

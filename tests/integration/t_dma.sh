@@ -4,15 +4,7 @@
 M=$WORK/m
 E=$M/$VFIOFS_EDU0
 
-iova_of() { getfattr -n user.vfio.iova --only-values "$1" 2>/dev/null; }
-# write_u64 FILE OFFSET VALUE: one 8-byte write.
-write_u64() { python3 -c "import os,struct; fd=os.open('$1', os.O_WRONLY); os.pwrite(fd, struct.pack('<Q', $3), $2)"; }
-edu_idle() { [ $(($(read_u32 "$E/bar0" 0x98) & 1)) = 0 ]; }
-# edu_dma SRC DST COUNT DIR: one edu DMA (DIR 0: RAM to device, 2: device to RAM), waited for.
-edu_dma() {
-    write_u64 "$E/bar0" 0x80 "$1" && write_u64 "$E/bar0" 0x88 "$2" && write_u64 "$E/bar0" 0x90 "$3" &&
-        write_u64 "$E/bar0" 0x98 $((1 | $4)) && wait_until 10 edu_idle
-}
+. tests/integration/edu_lib.sh
 
 # edu can address 28 bits only.
 vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_EDU1,iova_max=0xfffffff" || { cat "$M.log"; exit 1; }

@@ -59,4 +59,20 @@ grep -q "$VFIOFS_EDU_UNBOUND is not bound to vfio-pci" "$WORK/err" &&
     grep -q "driver_override" "$WORK/err" && grep -q "drivers_probe" "$WORK/err" && t_pass ||
     t_fail "$(cat "$WORK/err")"
 
+t_begin message-bound-to-another-driver
+# pci-stub (from the cached guest kernel) takes the spare edu for a moment.
+U=$VFIOFS_EDU_UNBOUND
+stub=$(find "${VFIOFS_TESTBED_CACHE:-/var/cache/vfiofs-testbed}" -path "*/$(uname -r)/*" -name pci-stub.ko | head -n 1)
+if [ -n "$stub" ] && { [ -d /sys/bus/pci/drivers/pci-stub ] || insmod "$stub"; }; then
+    echo pci-stub >"/sys/bus/pci/devices/$U/driver_override"
+    echo "$U" >/sys/bus/pci/drivers_probe
+    "$REPO/src/vfiofs" "$M" -f -o "device=$U" 2>"$WORK/err"
+    echo "$U" >/sys/bus/pci/drivers/pci-stub/unbind
+    echo >"/sys/bus/pci/devices/$U/driver_override"
+    grep -q "$U is bound to pci-stub, not vfio-pci" "$WORK/err" &&
+        grep -q "/sys/bus/pci/devices/$U/driver/unbind" "$WORK/err" && t_pass || t_fail "$(cat "$WORK/err")"
+else
+    t_fail "pci-stub.ko of $(uname -r) not found under the testbed cache"
+fi
+
 t_summary

@@ -144,6 +144,25 @@ static void test_never_overlaps(void)
 	vfio_iova_allocator_free(a);
 }
 
+static void test_parse(void)
+{
+	uint64_t v;
+
+	CU_ASSERT_TRUE(vfio_iova_parse("0x800000", &v) && v == 0x800000);
+	CU_ASSERT_TRUE(vfio_iova_parse("0XfffFFFF", &v) && v == 0xfffffff);
+	CU_ASSERT_TRUE(vfio_iova_parse("4096", &v) && v == 4096);
+	CU_ASSERT_TRUE(vfio_iova_parse("010", &v) && v == 10);  /* decimal, not octal */
+	CU_ASSERT_TRUE(vfio_iova_parse("0", &v) && v == 0);
+	CU_ASSERT_FALSE(vfio_iova_parse("", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse("0x", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse("-4096", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse("12abc", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse("0x1g", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse(" 4096", &v));
+	CU_ASSERT_FALSE(vfio_iova_parse("0x10000000000000000", &v));  /* over 64 bits */
+	CU_ASSERT_FALSE(vfio_iova_parse("\x80\x00", &v));          /* what an unquoted setfattr sends */
+}
+
 void register_iova_suite(void)
 {
 	CU_pSuite s = CU_add_suite("IOVA allocator", NULL, NULL);
@@ -154,4 +173,5 @@ void register_iova_suite(void)
 	CU_add_test(s, "holes between valid ranges are skipped", test_skips_reserved_holes);
 	CU_add_test(s, "fixed requests: EBUSY, EINVAL, 0 on request", test_fixed_requests);
 	CU_add_test(s, "no two ranges ever overlap", test_never_overlaps);
+	CU_add_test(s, "addresses: hex with 0x or decimal", test_parse);
 }

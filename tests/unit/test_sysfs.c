@@ -70,6 +70,7 @@ static int setup(void)
 	add_device("0000:00:06.0", 10, "nvme");
 	add_device("0000:00:07.0", -1, "vfio-pci");
 	add_device("0000:00:08.0", 10, "vfio-pci");
+	add_device("0000:00:0a.0", -1, NULL);
 	vfio_sysfs_root = root;
 	return fixture_broken ? 1 : 0;
 }
@@ -128,6 +129,8 @@ static void test_messages_name_device_and_fix(void)
 	check_refusal("0000:00:06.0", ENODEV, "driver_override");
 	check_refusal("0000:00:05.0", ENODEV, "drivers_probe");
 	check_refusal("0000:00:09.0", ENODEV, "no such PCI device");
+	/* Without an IOMMU group vfio-pci cannot bind it: the IOMMU is what to fix. */
+	check_refusal("0000:00:0a.0", ENODEV, "intel_iommu=on");
 	CU_ASSERT_EQUAL(vfio_sysfs_iommu_group("0000:00:07.0", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(err);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "intel_iommu=on"));
