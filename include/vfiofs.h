@@ -2,8 +2,9 @@
  * vfiofs: the interface for programs that use a vfiofs mount.
  *
  * Everything here describes the mount's files; most programs need nothing
- * but open/pread/pwrite on them.  The ioctls and direct mapping come with
- * later versions (see doc/vfiofs.1).
+ * but open/pread/pwrite on them.  Programs that prefer binary calls use the
+ * ioctls below; direct mapping of BARs and buffers is in libvfiofs.h (see
+ * vfiofs(1), IOCTLS and DIRECT MAPPING).
  */
 #ifndef VFIOFS_H
 #define VFIOFS_H
