@@ -60,3 +60,14 @@ except OSError as e:
     print(errno.errorcode.get(e.errno, e.errno))
 "
 }
+
+# nvme_enable: enables the nvme controller whose directory is $N (admin queues
+# at unmapped IOVAs: enabling does no DMA). An FLR clears CC and CSTS, so
+# CSTS.RDY tells whether a reset happened.
+nvme_enable() {
+    write_u32 "$N/bar0" 0x24 0x001f001f && write_u32 "$N/bar0" 0x28 0x100000 && write_u32 "$N/bar0" 0x2c 0 &&
+        write_u32 "$N/bar0" 0x30 0x200000 && write_u32 "$N/bar0" 0x34 0 &&
+        write_u32 "$N/bar0" 0x14 0x00460001 &&
+        wait_until 10 nvme_ready
+}
+nvme_ready() { [ "$(read_u32 "$N/bar0" 0x1c)" = 0x00000001 ]; }

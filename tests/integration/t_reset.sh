@@ -4,16 +4,6 @@
 M=$WORK/m
 N=$M/$VFIOFS_NVME
 
-# Enables the nvme controller (admin queues at unmapped IOVAs: enabling does no DMA).
-# An FLR clears CC and CSTS, so CSTS.RDY tells whether a reset happened.
-nvme_enable() {
-    write_u32 "$N/bar0" 0x24 0x001f001f && write_u32 "$N/bar0" 0x28 0x100000 && write_u32 "$N/bar0" 0x2c 0 &&
-        write_u32 "$N/bar0" 0x30 0x200000 && write_u32 "$N/bar0" 0x34 0 &&
-        write_u32 "$N/bar0" 0x14 0x00460001 &&
-        wait_until 10 nvme_ready
-}
-nvme_ready() { [ "$(read_u32 "$N/bar0" 0x1c)" = 0x00000001 ]; }
-
 vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_NVME" || { cat "$M.log"; exit 1; }
 
 t_begin nvme-offers-reset
