@@ -73,22 +73,15 @@ static void legacy_close(struct vfio_container *c)
 /* Reads page sizes and valid IOVA ranges, now that the IOMMU is set. */
 static bool read_iommu_info(struct vfio_container *c, GError **err)
 {
-	g_autofree struct vfio_iommu_type1_info *info = g_malloc0(sizeof(*info));
+	struct vfio_iommu_type1_info query = { .argsz = sizeof(query) };
+	g_autofree struct vfio_iommu_type1_info *info = NULL;
 	const struct vfio_info_cap_header *cap;
-	size_t size = sizeof(*info);
+	uint32_t size;
 
-	for (;;) {
-		info->argsz = size;
-		if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) < 0) {
-			vfio_set_error(err, errno, "cannot read the IOMMU's properties: %s",
-				       g_strerror(errno));
-			return false;
-		}
-		if (info->argsz <= size)
-			break;
-		size = info->argsz;
-		info = g_realloc(info, size);
-		memset(info, 0, size);
+	info = vfio_info_ioctl(c->fd, VFIO_IOMMU_GET_INFO, &query, sizeof(query), &size);
+	if (!info) {
+		vfio_set_error(err, errno, "cannot read the IOMMU's properties: %s", g_strerror(errno));
+		return false;
 	}
 	c->page_sizes = (info->flags & VFIO_IOMMU_INFO_PGSIZES) ? info->iova_pgsizes : 4096;
 	g_array_set_size(c->iova_ranges, 0);

@@ -32,22 +32,10 @@ static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
 /* Region info with its capability chain; the kernel says how much room it needs. */
 static struct vfio_region_info *get_region_info(int fd, unsigned index)
 {
-	struct vfio_region_info *info = g_malloc0(sizeof(*info));
-	uint32_t size = sizeof(*info);
+	struct vfio_region_info query = { .argsz = sizeof(query), .index = index };
+	uint32_t size;
 
-	for (;;) {
-		info->argsz = size;
-		info->index = index;
-		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0) {
-			g_free(info);
-			return NULL;
-		}
-		if (info->argsz <= size)
-			return info;
-		size = info->argsz;
-		info = g_realloc(info, size);
-		memset(info, 0, size);
-	}
+	return vfio_info_ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &query, sizeof(query), &size);
 }
 
 static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -57,10 +58,9 @@ static void store(volatile void *p, const void *in, unsigned width)
 	}
 }
 
-int vfio_mmio_read(const volatile void *src, void *buf, size_t len)
+/* Copies len bytes between device memory and buf, each piece one access of its natural width. */
+static int mmio_copy(volatile uint8_t *dev, uint8_t *buf, size_t len, bool write)
 {
-	const volatile uint8_t *s = src;
-	uint8_t *b = buf;
 	sigjmp_buf jmp;
 
 	install_fault_handler();
@@ -70,29 +70,22 @@ int vfio_mmio_read(const volatile void *src, void *buf, size_t len)
 	}
 	fault_return = &jmp;
 	for (size_t done = 0, w; done < len; done += w) {
-		w = vfio_access_width((uintptr_t)(s + done), len - done);
-		load(s + done, b + done, w);
+		w = vfio_access_width((uintptr_t)(dev + done), len - done);
+		if (write)
+			store(dev + done, buf + done, w);
+		else
+			load(dev + done, buf + done, w);
 	}
 	fault_return = NULL;
 	return 0;
 }
 
+int vfio_mmio_read(const volatile void *src, void *buf, size_t len)
+{
+	return mmio_copy((volatile uint8_t *)src, buf, len, false);
+}
+
 int vfio_mmio_write(volatile void *dst, const void *buf, size_t len)
 {
-	volatile uint8_t *d = dst;
-	const uint8_t *b = buf;
-	sigjmp_buf jmp;
-
-	install_fault_handler();
-	if (sigsetjmp(jmp, 0)) {
-		fault_return = NULL;
-		return -EIO;
-	}
-	fault_return = &jmp;
-	for (size_t done = 0, w; done < len; done += w) {
-		w = vfio_access_width((uintptr_t)(d + done), len - done);
-		store(d + done, b + done, w);
-	}
-	fault_return = NULL;
-	return 0;
+	return mmio_copy(dst, (uint8_t *)buf, len, true);
 }
