@@ -87,7 +87,14 @@ trap 'rm -rf "$tmp"' EXIT
 # (otherwise it warns and downloads as root).
 chown _apt "$tmp" 2>/dev/null || true
 say "downloading $pkg"
-(cd "$tmp" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
+if ! (cd "$tmp" && apt-get download -q "$pkg" >&2); then
+    # Stale package lists can name a version the mirror no longer has.
+    say "download failed; running apt-get update and trying again"
+    apt-get update -q >&2 || die "apt-get update failed"
+    pkg=$(resolve)
+    [[ -n "$pkg" ]] || die "cannot find which kernel package $META depends on"
+    (cd "$tmp" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
+fi
 deb=$(echo "$tmp"/*.deb)
 [[ -f "$deb" ]] || die "apt-get download left no .deb in $tmp"
 version=$(dpkg-deb -f "$deb" Version)
