@@ -53,16 +53,6 @@ static struct vfio_device *find_locked(struct vfio_container *c, const char *pci
 	return NULL;
 }
 
-struct vfio_device *vfio_container_find(struct vfio_container *c, const char *pci_addr)
-{
-	struct vfio_device *d;
-
-	g_mutex_lock(&c->lock);
-	d = find_locked(c, pci_addr);
-	g_mutex_unlock(&c->lock);
-	return d;
-}
-
 struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
 					  GError **err)
 {

@@ -61,7 +61,6 @@ void vfio_container_free(struct vfio_container *c);
 struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
 					  GError **err);
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d);
-struct vfio_device *vfio_container_find(struct vfio_container *c, const char *pci_addr);
 
 /* The highest IOVA the allocator may hand out (default: no ceiling). */
 void vfio_container_set_iova_max(struct vfio_container *c, uint64_t max);

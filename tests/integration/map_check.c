@@ -2,6 +2,7 @@
  * Direct mapping checks through libvfiofs (run by t_map.sh in the guest):
  *   map_check ident BAR0          edu: ident and the liveness inversion, through the mapping
  *   map_check area PATH OFFSET    prints "START LENGTH PROT" of the area holding OFFSET, or the error
+ *   map_check areas BAR           prints "OFFSET SIZE" of each mmap-able area (vfiofs_areas)
  *   map_check copy-in PATH OFFSET FILE    writes FILE into the mapping at OFFSET
  *   map_check copy-out PATH OFFSET LEN    writes LEN bytes of the mapping at OFFSET to stdout
  *   map_check bench PATH COUNT    4-byte read latency and 1 MiB copy throughput through the mapping
@@ -54,6 +55,20 @@ static int area(const char *path, uint64_t offset)
 	printf("%llu %zu %s%s\n", (unsigned long long)m.start, m.length,
 	       m.prot & PROT_READ ? "r" : "", m.prot & PROT_WRITE ? "w" : "");
 	vfiofs_unmap(&m);
+	return 0;
+}
+
+static int areas(const char *path)
+{
+	struct vfiofs_area a[16];
+	int n = vfiofs_areas(path, a, 16);
+
+	if (n < 0) {
+		printf("error %s\n", strerror(-n));
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		printf("%llu %llu\n", (unsigned long long)a[i].offset, (unsigned long long)a[i].size);
 	return 0;
 }
 
@@ -123,6 +138,8 @@ int main(int argc, char **argv)
 		return ident(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "area") == 0)
 		return area(argv[2], strtoull(argv[3], NULL, 0));
+	if (argc == 3 && strcmp(argv[1], "areas") == 0)
+		return areas(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "copy-in") == 0)
 		return copy_in(argv[2], strtoull(argv[3], NULL, 0), argv[4]);
 	if (argc == 5 && strcmp(argv[1], "copy-out") == 0)

@@ -46,7 +46,10 @@ for a in $(echo "$areas" | awk '{ print $1 }'); do
     want="$a $(echo "$areas" | awk -v o="$a" '$1 == o { print $2 }') rw"
     [ "$got" = "$want" ] || { ok=0; t_fail "area at $a: '$got', want '$want'"; }
 done
-[ -n "$areas" ] && [ "$ok" = 1 ] && t_pass || t_fail "areas '$areas'"
+[ -n "$areas" ] && [ "$ok" = 1 ] &&
+    expect_eq "$($C areas "$N/bar0")" "$areas" "vfiofs_areas() of nvme bar0" &&
+    expect_eq "$($C areas "$M/$VFIOFS_TESTDEV/bar1")" "" "vfiofs_areas() of an I/O-port BAR" && t_pass ||
+    t_fail "areas '$areas'"
 
 t_begin non-mmapable-bar-refused
 # pci-testdev's BAR1 is I/O ports: the kernel offers no mmap-able area.
