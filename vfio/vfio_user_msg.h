@@ -105,7 +105,7 @@ void vfio_user_header_init(struct vfio_user_header *h, uint16_t id, uint16_t com
 			   size_t payload_len, uint32_t flags);
 /*
  * NULL if h is a well-formed header of a message of at most max_size bytes;
- * else what is wrong with it, for the log line.
+ * else what the server did wrong ("sent ..."), for the log line.
  */
 const char *vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size);
 static inline bool vfio_user_is_reply(const struct vfio_user_header *h)
