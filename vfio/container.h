@@ -98,4 +98,5 @@ struct vfio_container_info {
 };
 struct vfio_container_info *vfio_container_info_take(struct vfio_container *c);
 void vfio_container_info_free(struct vfio_container_info *info);
+typedef struct vfio_container_info vfio_container_info;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vfio_container_info, vfio_container_info_free)

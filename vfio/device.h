@@ -61,7 +61,7 @@ struct vfio_device_ops {
 		    unsigned width, uint64_t off);
 	int (*write)(struct vfio_device *d, const struct vfio_region *r, const void *buf,
 		     unsigned width, uint64_t off);
-	/* Maps an mmap-able area into the daemon; NULL if it cannot. */
+	/* Maps an mmap-able area into the daemon; NULL if it cannot (NULL op: vfio_region_map_area). */
 	void *(*map_area)(struct vfio_device *d, const struct vfio_region *r,
 			  const struct vfio_mmap_area *a);
 	/*
