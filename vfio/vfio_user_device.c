@@ -33,6 +33,7 @@ struct vu_device {
 	bool dma_by_message;
 	bool descriptors;        /* as far as we know, the link carries descriptors */
 	bool irq_warned;
+	GArray *region_fds;      /* int: the regions' descriptors, closed in close */
 	struct vfio_dma_space space;
 	char *space_name;
 };
@@ -68,13 +69,6 @@ static int call_simple(struct vu_device *vu, uint16_t command, const void *paylo
 
 /* --------------------------------------------------------- message DMA */
 
-/*
- * Set while this thread sends DMA_MAP/DMA_UNMAP: the container may hold its
- * lock meanwhile, so a DMA request served on this same thread must not try
- * to take it again.
- */
-static __thread bool in_space_op;
-
 struct dma_copy {
 	uint8_t *buf;
 	bool write;
@@ -98,8 +92,6 @@ static int vu_dma(void *data, uint64_t addr, void *buf, size_t count, bool write
 	struct dma_copy cp = { buf, write };
 	ssize_t n;
 
-	if (in_space_op)
-		return -EBUSY;
 	if (!vu->d->container)
 		return -EFAULT;
 	n = vfio_container_dma_access(vu->d->container, addr, count, true, dma_copy_fn, &cp);
@@ -186,6 +178,7 @@ static void fill_region(struct vu_device *vu, struct vfio_region *r, struct vfio
 		/* One descriptor per region; the reply owns the rest, closed with it. */
 		r->mmap_fd = call->reply_fds[0];
 		call->reply_fds[0] = -1;
+		g_array_append_val(vu->region_fds, r->mmap_fd);
 	} else if (ri->sparse) {
 		/* Areas with a capability but no descriptor: the link dropped it. */
 		vu->descriptors = false;
@@ -336,12 +329,10 @@ static int vu_write(struct vfio_device *d, const struct vfio_region *r, const vo
 	return vu_access(d, r, (uint8_t *)buf, width, off, true);
 }
 
+/* Without the region's descriptor (r->mmap_fd -1) this is NULL and the area is reached by messages. */
 static void *vu_map_area(struct vfio_device *d, const struct vfio_region *r,
 			 const struct vfio_mmap_area *a)
 {
-	/* Without the region's descriptor the area is reached by messages. */
-	if (r->mmap_fd < 0)
-		return NULL;
 	return vfio_region_map_area(d, r, a);
 }
 
@@ -439,6 +430,9 @@ static void vu_describe(struct vfio_device *d, GString *out)
 static void vu_free(struct vu_device *vu)
 {
 	vfio_user_conn_free(vu->conn);
+	for (guint i = 0; i < vu->region_fds->len; i++)
+		close(g_array_index(vu->region_fds, int, i));
+	g_array_free(vu->region_fds, TRUE);
 	g_free(vu->socket_path);
 	g_free(vu->space_name);
 	g_free(vu);
@@ -450,15 +444,14 @@ static void vu_close(struct vfio_device *d)
 
 	if (!vu)
 		return;
-	/* The thread ends first: no DMA request is served from here on. */
-	vfio_user_conn_free(vu->conn);
-	vu->conn = NULL;
-	for (unsigned i = 0; i < d->num_regions; i++) {
-		if (d->regions[i].mmap_fd >= 0)
-			close(d->regions[i].mmap_fd);
-		d->regions[i].mmap_fd = -1;
-	}
+	/*
+	 * The thread ends first: no DMA request is served from here on.  The
+	 * regions may already be gone (teardown frees them first): their
+	 * descriptors are closed from our own list.
+	 */
 	vu_free(vu);
+	for (unsigned i = 0; i < d->num_regions; i++)
+		d->regions[i].mmap_fd = -1;
 	d->priv = NULL;
 	d->dma_space = NULL;
 }
@@ -502,9 +495,7 @@ static bool space_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m
 		call.fds = &m->fd;
 		call.nfds = 1;
 	}
-	in_space_op = true;
 	rc = vfio_user_conn_call(vu->conn, &call);
-	in_space_op = false;
 	vfio_user_call_clear(&call);
 	return rc < 0 ? space_failed(vu, rc, "DMA_MAP", m, err) : true;
 }
@@ -516,9 +507,7 @@ static bool space_unmap(struct vfio_dma_space *s, const struct vfio_dma_mapping 
 	struct vfio_user_call call;
 	int rc;
 
-	in_space_op = true;
 	rc = call_simple(vu, VFIO_USER_CMD_DMA_UNMAP, &du, sizeof(du), &call);
-	in_space_op = false;
 	vfio_user_call_clear(&call);
 	/* A server that is gone holds no mapping any more: nothing left to undo. */
 	if (rc < 0 && vfio_user_conn_broken(vu->conn))
@@ -580,6 +569,7 @@ bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 	vu->socket_path = g_strdup(socket_path);
 	vu->dma_by_message = o && o->dma_by_message;
 	vu->descriptors = true;
+	vu->region_fds = g_array_new(FALSE, FALSE, sizeof(int));
 	vu->conn = connect_and_negotiate(vu, socket_path, o, true, err);
 	if (vu->conn && vfio_user_conn_twin_lost(vu->conn) &&
 	    !reconnect_without_twin(vu, socket_path, o, err))
