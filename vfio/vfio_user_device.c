@@ -557,6 +557,10 @@ static bool reconnect_without_twin(struct vu_device *vu, const char *path,
 	vfio_user_conn_free(vu->conn);
 	vu->descriptors = false;
 	vu->conn = connect_and_negotiate(vu, path, o, false, err);
+	if (!vu->conn)
+		g_prefix_error(err, "%s: the link to %s drops descriptors, and the server did not take a "
+			       "second connection without a twin socket (does it serve only one client?): ",
+			       vu->d->name, path);
 	return vu->conn != NULL;
 }
 
