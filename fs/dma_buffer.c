@@ -303,18 +303,20 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *w
 			      off_t off)
 {
 	struct dma_request r = { req, wbuf };
+	/* Once dma_reply has replied, the kernel may release h: only these are used after. */
+	struct fs_device *dev = h->dev;
 	ssize_t rc;
 
 	/* The view belongs to the device: once it is detached, so is its view. */
-	if (!fs_device_get(h->dev)) {
+	if (!fs_device_get(dev)) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	rc = vfio_container_dma_access(h->fs->container, off, size, false, dma_reply, &r);
-	fs_device_put(h->dev);
+	fs_device_put(dev);
 	if (rc >= 0)
 		return;
-	g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
+	g_debug("%s/dma: nothing is mapped at IOVA %#jx", dev->name, (intmax_t)off);
 	fuse_reply_err(req, EIO);
 }
 
