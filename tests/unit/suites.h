@@ -12,3 +12,4 @@ void register_irq_text_suite(void);
 void register_iova_suite(void);
 void register_vfio_user_msg_suite(void);
 void register_vfio_user_conn_suite(void);
+void register_vfio_user_device_suite(void);
