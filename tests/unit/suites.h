@@ -10,3 +10,4 @@ void register_options_suite(void);
 void register_sysfs_suite(void);
 void register_irq_text_suite(void);
 void register_iova_suite(void);
+void register_container_suite(void);
