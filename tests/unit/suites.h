@@ -11,3 +11,5 @@ void register_sysfs_suite(void);
 void register_irq_text_suite(void);
 void register_iova_suite(void);
 void register_container_suite(void);
+void register_vfio_user_msg_suite(void);
+void register_vfio_user_conn_suite(void);
