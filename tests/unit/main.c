@@ -25,6 +25,7 @@ int main(void)
 	register_sysfs_suite();
 	register_irq_text_suite();
 	register_iova_suite();
+	register_container_suite();
 	register_vfio_user_msg_suite();
 	register_vfio_user_conn_suite();
 	register_vfio_user_device_suite();
