@@ -71,8 +71,12 @@ void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what)
 {
 	if (!g_atomic_int_compare_and_exchange(&c->broken, 0, 1))
 		return;
-	g_warning("%s: the vfio-user server %s; the device fails every operation until it is re-attached",
-		  c->name, what);
+	/* Before VERSION completed the attach fails and says so itself. */
+	if (c->thread)
+		g_warning("%s: the vfio-user server %s; the device fails every operation until it is "
+			  "re-attached", c->name, what);
+	else
+		g_warning("%s: the vfio-user server %s", c->name, what);
 	/* Wakes the thread and any peer still writing. */
 	shutdown(c->fd, SHUT_RDWR);
 	if (c->twin_fd >= 0)
