@@ -78,7 +78,7 @@ int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev)
 {
 	if (!vfio_device_can_reset(vdev))
 		return -ENOTTY;
-	fs_irq_off(dev->irq, vdev);
+	fs_irq_off(dev->irq, vdev, "the device was reset");
 	return vfio_device_reset(vdev);
 }
 

@@ -2,6 +2,8 @@
 #include "fs/handoff.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/handoff_wire.h"
+#include "fs/irq.h"
 #include "vfio/device.h"
 #include "vfio/error.h"
 
@@ -30,35 +32,6 @@ struct fs_handoff {
 	GThread *listener;
 	GThreadPool *workers;
 };
-
-static void reply(int c, const char *text, int fd)
-{
-	struct iovec iov = { (void *)text, strlen(text) };
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		struct cmsghdr *cmsg;
-
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_level = SOL_SOCKET;
-		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	}
-	if (sendmsg(c, &msg, MSG_NOSIGNAL) < 0)
-		g_debug("reply not sent: %s", g_strerror(errno));
-}
-
-static void reply_error(int c, int errnum, const char *why)
-{
-	g_autofree char *line = g_strdup_printf("error %s %s\n", strerrorname_np(errnum), why);
-
-	g_message("direct mapping refused: %s", why);
-	reply(c, line, -1);
-}
 
 /* The node a path names, tree lock held; NULL with a reason. */
 static struct fs_node *resolve(struct fs_handoff *h, const char *path, const char **why)
@@ -116,19 +89,19 @@ static void serve_bar(int c, const struct target *t, uint64_t offset)
 	int fd;
 
 	if (!vdev) {
-		reply_error(c, ENODEV, "the device was detached");
+		fs_handoff_send_error(c, ENODEV, "the device was detached");
 		return;
 	}
 	r = vfio_device_region(vdev, t->region);
 	if (offset >= r->size) {
-		reply_error(c, EINVAL, "the offset is past the end of the region");
+		fs_handoff_send_error(c, EINVAL, "the offset is past the end of the region");
 	} else if (vfio_region_area_source(vdev, r, offset, &fd, &fd_offset, &area) < 0) {
 		/* e.g. an MSI-X table, which the kernel keeps out of the mmap-able areas */
-		reply_error(c, EINVAL, "that offset is not in an mmap-able area (see region.NAME.mmap in info)");
+		fs_handoff_send_error(c, EINVAL, "that offset is not in an mmap-able area (see region.NAME.mmap in info)");
 	} else {
 		snprintf(line, sizeof(line), "ok %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT "\n",
 			 fd_offset, area.size, region_prot(r), area.offset);
-		reply(c, line, fd);
+		fs_handoff_send(c, line, &fd, 1, false);
 	}
 	fs_device_put(t->dev);
 }
@@ -140,11 +113,11 @@ static void serve_buffer(int c, const struct target *t)
 	int fd = fs_dma_buffer_memfd(t->buffer, &length);
 
 	if (fd < 0) {
-		reply_error(c, EINVAL, "the buffer has no memory yet: give it a size first");
+		fs_handoff_send_error(c, EINVAL, "the buffer has no memory yet: give it a size first");
 		return;
 	}
 	snprintf(line, sizeof(line), "ok 0 %" G_GUINT64_FORMAT " rw 0\n", length);
-	reply(c, line, fd);
+	fs_handoff_send(c, line, &fd, 1, false);
 }
 
 /* Looks the path up and takes what serving it needs; false with a reason. */
@@ -163,65 +136,166 @@ static bool find_target(struct fs_handoff *h, const char *path, struct target *t
 	return n != NULL;
 }
 
-static void serve_request(struct fs_handoff *h, int c, char *line)
+static void serve_map(int c, const struct target *t, uint64_t offset)
+{
+	if (S_ISDIR(t->mode))
+		fs_handoff_send_error(c, EISDIR, "a directory cannot be mapped");
+	else if (t->kind == FS_REGION && t->region <= VFIO_PCI_BAR5_REGION_INDEX)
+		serve_bar(c, t, offset);
+	else if (t->kind == FS_DMA_BUFFER)
+		serve_buffer(c, t);
+	else
+		fs_handoff_send_error(c, ENODEV, "only BARs and dma/ buffers can be mapped");
+}
+
+/* Whether the peer is in group gid, primary or supplementary. */
+static bool peer_in_group(int c, const struct ucred *cred, gid_t gid)
+{
+	g_autofree gid_t *groups = NULL;
+	socklen_t len = 0;
+
+	if (cred->gid == gid)
+		return true;
+	/* The first call only says how much room the list needs. */
+	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno != ERANGE)
+		return false;
+	groups = g_malloc(len ? len : 1);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* The kernel's write check of a file of this mode, owned by the mount's user and group, for the peer. */
+static bool peer_may_write(struct fs_handoff *h, int c, const struct ucred *cred, mode_t mode)
+{
+	if (cred->uid == 0)
+		return true;
+	if (cred->uid == h->fs->cfg.uid)
+		return mode & S_IWUSR;
+	if (peer_in_group(c, cred, h->fs->cfg.gid))
+		return mode & S_IWGRP;
+	return mode & S_IWOTH;
+}
+
+/*
+ * Hands an interrupt vector out.  Taking a vector is as much as writing
+ * irq ("off", "trigger") can do to it, so it needs write permission on the
+ * file.  True if c now belongs to the lease (it is the program's hold).
+ */
+static bool serve_irq(struct fs_handoff *h, int c, const struct ucred *cred, const struct target *t,
+		      unsigned vector)
+{
+	g_autofree char *why = NULL;
+	struct vfio_device *vdev;
+	int rc;
+
+	if (S_ISDIR(t->mode) || t->kind != FS_IRQ) {
+		fs_handoff_send_error(c, S_ISDIR(t->mode) ? EISDIR : ENODEV,
+				      "only a device's irq file hands out interrupts");
+		return false;
+	}
+	if (!peer_may_write(h, c, cred, t->mode)) {
+		fs_handoff_send_error(c, EACCES, "taking a vector needs write permission on irq");
+		return false;
+	}
+	vdev = fs_device_get(t->dev);
+	if (!vdev) {
+		fs_handoff_send_error(c, ENODEV, "the device was detached");
+		return false;
+	}
+	rc = fs_irq_lend(t->dev->irq, vdev, vector, c, cred->pid, &why);
+	fs_device_put(t->dev);
+	if (rc < 0)
+		fs_handoff_send_error(c, -rc, why);
+	return rc == 0;
+}
+
+/* A parsed request line: "map PATH [OFFSET]" or "irq PATH VECTOR". */
+struct request {
+	bool irq;
+	const char *path;
+	uint64_t number;  /* OFFSET or VECTOR */
+};
+
+static bool parse_request(char **words, struct request *r)
+{
+	guint n = g_strv_length(words);
+	guint64 value = 0;
+
+	if (n == 3 && strcmp(words[0], "irq") == 0 &&
+	    g_ascii_string_to_unsigned(words[2], 10, 0, G_MAXUINT32, &value, NULL)) {
+		*r = (struct request){ true, words[1], value };
+		return true;
+	}
+	if ((n == 2 || n == 3) && strcmp(words[0], "map") == 0) {
+		char *end = NULL;
+
+		if (n == 3 && (value = g_ascii_strtoull(words[2], &end, 0), *end || !*words[2]))
+			return false;
+		*r = (struct request){ false, words[1], value };
+		return true;
+	}
+	return false;
+}
+
+/* Serves one request line; true if c was kept (a vector handed out). */
+static bool serve_request(struct fs_handoff *h, int c, const struct ucred *cred, char *line)
 {
 	g_auto(GStrv) words = g_strsplit(g_strstrip(line), " ", -1);
-	guint n_words = g_strv_length(words);
 	const char *why = NULL;
+	struct request r;
 	struct target t;
-	uint64_t offset = 0;
-	char *end;
+	bool kept = false;
 
-	if (n_words < 2 || n_words > 3 || strcmp(words[0], "map") != 0 ||
-	    (n_words == 3 && (offset = g_ascii_strtoull(words[2], &end, 0), *end || !*words[2]))) {
-		reply_error(c, EINVAL, "a request is one line: map PATH [OFFSET]");
-		return;
+	if (!parse_request(words, &r)) {
+		fs_handoff_send_error(c, EINVAL, "a request is one line: map PATH [OFFSET] or irq PATH VECTOR");
+		return false;
 	}
-	if (!find_target(h, words[1], &t, &why)) {
-		reply_error(c, ENOENT, why);
-		return;
+	if (!find_target(h, r.path, &t, &why)) {
+		fs_handoff_send_error(c, ENOENT, why);
+		return false;
 	}
-	if (S_ISDIR(t.mode))
-		reply_error(c, EISDIR, "a directory cannot be mapped");
-	else if (t.kind == FS_REGION && t.region <= VFIO_PCI_BAR5_REGION_INDEX)
-		serve_bar(c, &t, offset);
-	else if (t.kind == FS_DMA_BUFFER)
-		serve_buffer(c, &t);
+	if (r.irq)
+		kept = serve_irq(h, c, cred, &t, r.number);
 	else
-		reply_error(c, ENODEV, "only BARs and dma/ buffers can be mapped");
+		serve_map(c, &t, r.number);
 	if (t.dev)
 		fs_device_unref(t.dev);
 	if (t.buffer)
 		fs_dma_buffer_unref(t.buffer);
+	return kept;
 }
 
-static bool peer_allowed(struct fs_handoff *h, int c)
+static bool peer_allowed(struct fs_handoff *h, const struct ucred *cred)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return false;
 	/* The mount's own rule: its user (and root), or everyone with allow_other. */
-	return h->allow_other || cred.uid == 0 || cred.uid == h->fs->cfg.uid;
+	return h->allow_other || cred->uid == 0 || cred->uid == h->fs->cfg.uid;
 }
 
-/* Reads one line (up to REQUEST_MAX); false if the client sent none in time. */
-static bool read_line(int c, char *buf)
+/*
+ * Reads one line (up to REQUEST_MAX); NULL, or why not.  Only up to the
+ * newline is taken: an irq request's connection lives on, and what the
+ * program sends later is not part of the request.
+ */
+static const char *read_line(int c, char *buf)
 {
 	size_t got = 0;
 
 	while (got < REQUEST_MAX - 1) {
-		ssize_t n = recv(c, buf + got, REQUEST_MAX - 1 - got, 0);
+		ssize_t n = recv(c, buf + got, 1, 0);
 
 		if (n <= 0)
-			return false;
-		got += n;
-		buf[got] = '\0';
-		if (memchr(buf, '\n', got))
-			return true;
+			return "no request line: send map PATH [OFFSET] or irq PATH VECTOR and a newline";
+		if (buf[got] == '\n') {
+			buf[got] = '\0';
+			return NULL;
+		}
+		got++;
 	}
-	return false;
+	return "the request line is longer than 4096 bytes";
 }
 
 static void serve_client(gpointer data, gpointer user_data)
@@ -230,15 +304,18 @@ static void serve_client(gpointer data, gpointer user_data)
 	int c = GPOINTER_TO_INT(data);
 	struct timeval timeout = { CLIENT_TIMEOUT_S, 0 };
 	g_autofree char *buf = g_malloc0(REQUEST_MAX);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	const char *why;
 
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-	if (!peer_allowed(h, c))
-		reply_error(c, EACCES, "this mount serves its own user only (mount with allow_other to share it)");
-	else if (!read_line(c, buf))
-		reply_error(c, EINVAL, "no request line: send map PATH [OFFSET] and a newline");
-	else
-		serve_request(h, c, buf);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || !peer_allowed(h, &cred))
+		fs_handoff_send_error(c, EACCES, "this mount serves its own user only (mount with allow_other to share it)");
+	else if ((why = read_line(c, buf)))
+		fs_handoff_send_error(c, EINVAL, why);
+	else if (serve_request(h, c, &cred, buf))
+		return;  /* the connection is a program's hold on a vector now */
 	close(c);
 }
 

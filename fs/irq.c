@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "irq"
 #include "fs/irq.h"
 #include "fs/event_loop.h"
+#include "fs/irq_private.h"
 #include "vfio/device.h"
 
 #include <errno.h>
@@ -9,24 +10,6 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-struct fs_irq {
-	gint refs;                /* the device's, plus one per event source */
-	GMutex lock;
-	struct fs_event_loop *loop;
-	enum fs_irq_mode mode;
-	unsigned index;           /* VFIO irq index of mode */
-	unsigned nvec;
-	int32_t *fds;             /* eventfds, nvec of them */
-	GSource **sources;        /* watching fds on the event loop */
-	uint64_t *counts;         /* interrupts per vector since mode was set */
-	guint epoch;              /* bumped at every mode change */
-	gint intx_on;             /* mode is an automasked INTx; atomic for the EOI fast path */
-	bool intx_masked;         /* INTx fired (VFIO masked it) and has not been ended */
-	bool intx_automasked;     /* the device masks INTx when it fires (its flags say so) */
-	bool gone;                /* the device was detached */
-	GList *readers;           /* struct fs_irq_reader * */
-};
 
 struct fs_irq_reader {
 	struct fs_irq *irq;
@@ -54,13 +37,13 @@ static const unsigned vfio_index[] = {
 	[FS_IRQ_MSIX] = VFIO_PCI_MSIX_IRQ_INDEX,
 };
 
-static struct fs_irq *irq_ref(struct fs_irq *irq)
+struct fs_irq *fs_irq_ref(struct fs_irq *irq)
 {
 	g_atomic_int_inc(&irq->refs);
 	return irq;
 }
 
-static void irq_unref(struct fs_irq *irq)
+void fs_irq_unref(struct fs_irq *irq)
 {
 	if (!g_atomic_int_dec_and_test(&irq->refs))
 		return;
@@ -81,7 +64,7 @@ struct fs_irq *fs_irq_new(struct fs_event_loop *loop)
 void fs_irq_free(struct fs_irq *irq)
 {
 	if (irq)
-		irq_unref(irq);
+		fs_irq_unref(irq);
 }
 
 /* ---- readers, with irq->lock held ---- */
@@ -189,12 +172,11 @@ static void release_waiters(struct fs_irq *irq, int err)
 
 /* ---- event sources ---- */
 
-/* Takes in what the eventfd of vector v counted, if anything. Lock held. */
-static void take_events(struct fs_irq *irq, int fd, unsigned v)
+void fs_irq_take_events(struct fs_irq *irq, unsigned v)
 {
 	uint64_t n;
 
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
+	if (read(irq->fds[v], &n, sizeof(n)) != sizeof(n))
 		return;
 	irq->counts[v] += n;
 	/* An INTx that is not automasked (vfio-user's) needs no end from us. */
@@ -210,7 +192,7 @@ static void take_events(struct fs_irq *irq, int fd, unsigned v)
 static void take_all_events(struct fs_irq *irq)
 {
 	for (unsigned v = 0; v < irq->nvec; v++)
-		take_events(irq, irq->fds[v], v);
+		fs_irq_take_events(irq, v);
 }
 
 static gboolean on_event(gint fd, GIOCondition condition, gpointer data)
@@ -225,7 +207,8 @@ static gboolean on_event(gint fd, GIOCondition condition, gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	(void)condition;
-	take_events(irq, fd, s->vector);
+	(void)fd;
+	fs_irq_take_events(irq, s->vector);
 	g_mutex_unlock(&irq->lock);
 	return G_SOURCE_CONTINUE;
 }
@@ -234,25 +217,29 @@ static void source_done(gpointer data)
 {
 	struct irq_source *s = data;
 
-	irq_unref(s->irq);
+	fs_irq_unref(s->irq);
 	g_free(s);
 }
 
-static void watch_vectors(struct fs_irq *irq)
+void fs_irq_watch(struct fs_irq *irq, unsigned v)
 {
-	GMainContext *ctx = fs_event_loop_context(irq->loop);
+	struct irq_source *s = g_new0(struct irq_source, 1);
 
-	irq->sources = g_new0(GSource *, irq->nvec);
-	for (unsigned v = 0; v < irq->nvec; v++) {
-		struct irq_source *s = g_new0(struct irq_source, 1);
+	s->irq = fs_irq_ref(irq);
+	s->vector = v;
+	irq->sources[v] = g_unix_fd_source_new(irq->fds[v], G_IO_IN);
+	/* A unix fd source calls a GUnixFDSourceFunc, whatever the cast says. */
+	g_source_set_callback(irq->sources[v], G_SOURCE_FUNC(on_event), s, source_done);
+	g_source_attach(irq->sources[v], fs_event_loop_context(irq->loop));
+}
 
-		s->irq = irq_ref(irq);
-		s->vector = v;
-		irq->sources[v] = g_unix_fd_source_new(irq->fds[v], G_IO_IN);
-		/* A unix fd source calls a GUnixFDSourceFunc, whatever the cast says. */
-		g_source_set_callback(irq->sources[v], G_SOURCE_FUNC(on_event), s, source_done);
-		g_source_attach(irq->sources[v], ctx);
-	}
+void fs_irq_unwatch(struct fs_irq *irq, unsigned v)
+{
+	if (!irq->sources[v])
+		return;
+	g_source_destroy(irq->sources[v]);
+	g_source_unref(irq->sources[v]);
+	irq->sources[v] = NULL;
 }
 
 static void close_fds(int32_t *fds, unsigned n)
@@ -264,12 +251,13 @@ static void close_fds(int32_t *fds, unsigned n)
 }
 
 /* Forgets the current mode's vectors (VFIO already told); the mode becomes off. */
-static void drop_vectors(struct fs_irq *irq)
+static void drop_vectors(struct fs_irq *irq, const char *why)
 {
-	for (unsigned v = 0; irq->sources && v < irq->nvec; v++) {
-		g_source_destroy(irq->sources[v]);
-		g_source_unref(irq->sources[v]);
-	}
+	if (irq->leases)
+		fs_irq_leases_end(irq, why);
+	g_clear_pointer(&irq->leases, g_free);
+	for (unsigned v = 0; irq->sources && v < irq->nvec; v++)
+		fs_irq_unwatch(irq, v);
 	g_clear_pointer(&irq->sources, g_free);
 	if (irq->fds)
 		close_fds(irq->fds, irq->nvec);
@@ -299,6 +287,23 @@ static int32_t *new_eventfds(unsigned n)
 	return fds;
 }
 
+/*
+ * A new mode failed after the old one was disabled: enable the old one
+ * again with the daemon's own eventfds.  A program's eventfd is not
+ * signalled any more, so its lease ends; its vector is watched again.
+ */
+static void restore_mode(struct fs_irq *irq, struct vfio_device *vdev)
+{
+	if (vfio_irq_enable(vdev, irq->index, irq->nvec, irq->fds) < 0) {
+		drop_vectors(irq, "the interrupt mode could not be restored");
+		return;
+	}
+	fs_irq_leases_end(irq, "the interrupt mode changed");
+	for (unsigned v = 0; v < irq->nvec; v++)
+		if (!irq->sources[v])
+			fs_irq_watch(irq, v);
+}
+
 /* Switches to mode with nvec vectors; on failure the old mode is put back. Lock held. */
 static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mode mode,
 		    unsigned nvec)
@@ -315,20 +320,23 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 		g_warning("%s: enabling %u %s vector(s) failed: %s", vdev->name, nvec,
 			  fs_irq_mode_name(mode), g_strerror(-rc));
 		close_fds(fds, nvec);
-		if (irq->mode != FS_IRQ_OFF && vfio_irq_enable(vdev, irq->index, irq->nvec, irq->fds) < 0)
-			drop_vectors(irq);
+		if (irq->mode != FS_IRQ_OFF)
+			restore_mode(irq, vdev);
 		return rc;
 	}
-	drop_vectors(irq);
+	drop_vectors(irq, "the interrupt mode changed");
 	irq->mode = mode;
 	irq->index = vfio_index[mode];
 	irq->nvec = nvec;
 	irq->fds = fds;
 	irq->counts = g_new0(uint64_t, nvec);
+	irq->leases = g_new0(struct fs_irq_lease *, nvec);
+	irq->sources = g_new0(GSource *, nvec);
 	irq->intx_automasked = mode == FS_IRQ_INTX &&
 		(vfio_device_irq(vdev, VFIO_PCI_INTX_IRQ_INDEX)->flags & VFIO_IRQ_INFO_AUTOMASKED);
 	g_atomic_int_set(&irq->intx_on, irq->intx_automasked);
-	watch_vectors(irq);
+	for (unsigned v = 0; v < nvec; v++)
+		fs_irq_watch(irq, v);
 	/* An MSI is a memory write by the device: without bus mastering it is dropped. */
 	if (mode != FS_IRQ_INTX && vfio_device_enable_bus_master(vdev) < 0)
 		g_warning("%s: cannot enable bus mastering; MSI messages may be lost", vdev->name);
@@ -336,11 +344,11 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 	return 0;
 }
 
-static void turn_off(struct fs_irq *irq, struct vfio_device *vdev)
+static void turn_off(struct fs_irq *irq, struct vfio_device *vdev, const char *why)
 {
 	if (irq->mode != FS_IRQ_OFF)
 		vfio_irq_disable(vdev, irq->index);
-	drop_vectors(irq);
+	drop_vectors(irq, why);
 }
 
 /* How many vectors of this mode the device offers. */
@@ -385,7 +393,7 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 		return set_mode(irq, vdev, mode, cmd->arg);
 	}
 	case FS_IRQ_CMD_OFF:
-		turn_off(irq, vdev);
+		turn_off(irq, vdev, "interrupts were turned off");
 		release_waiters(irq, 0);
 		return 0;
 	case FS_IRQ_CMD_UNMASK:
@@ -417,10 +425,10 @@ int fs_irq_apply(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_i
 	return rc;
 }
 
-void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev)
+void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev, const char *why)
 {
 	g_mutex_lock(&irq->lock);
-	turn_off(irq, vdev);
+	turn_off(irq, vdev, why);
 	release_waiters(irq, 0);
 	g_mutex_unlock(&irq->lock);
 }
@@ -428,7 +436,7 @@ void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev)
 void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev)
 {
 	g_mutex_lock(&irq->lock);
-	turn_off(irq, vdev);
+	turn_off(irq, vdev, "the device was detached");
 	irq->gone = true;
 	release_waiters(irq, ENODEV);
 	g_mutex_unlock(&irq->lock);
@@ -448,7 +456,7 @@ bool fs_irq_eoi_begin(struct fs_irq *irq)
 		return false;
 	g_mutex_lock(&irq->lock);
 	if (irq->mode == FS_IRQ_INTX) {
-		take_events(irq, irq->fds[0], 0);
+		fs_irq_take_events(irq, 0);
 		pending = irq->intx_masked;
 	}
 	g_mutex_unlock(&irq->lock);
@@ -468,8 +476,10 @@ void fs_irq_describe(struct fs_irq *irq, GString *out)
 	g_mutex_lock(&irq->lock);
 	g_string_append_printf(out, "irq.mode %s\n", fs_irq_mode_name(irq->mode));
 	g_string_append_printf(out, "irq.vectors %u\n", irq->nvec);
-	for (unsigned v = 0; v < irq->nvec; v++)
+	for (unsigned v = 0; v < irq->nvec; v++) {
 		g_string_append_printf(out, "irq.vector.%u.count %" G_GUINT64_FORMAT "\n", v, irq->counts[v]);
+		fs_irq_lease_describe(irq, v, out);
+	}
 	g_mutex_unlock(&irq->lock);
 }
 
@@ -479,7 +489,7 @@ struct fs_irq_reader *fs_irq_reader_new(struct fs_irq *irq)
 {
 	struct fs_irq_reader *r = g_new0(struct fs_irq_reader, 1);
 
-	r->irq = irq_ref(irq);
+	r->irq = fs_irq_ref(irq);
 	r->unread = g_string_new(NULL);
 	g_queue_init(&r->waiting);
 	g_mutex_lock(&irq->lock);
@@ -505,7 +515,7 @@ void fs_irq_reader_free(struct fs_irq_reader *r)
 	g_string_free(r->unread, TRUE);
 	g_free(r->seen);
 	g_free(r);
-	irq_unref(irq);
+	fs_irq_unref(irq);
 }
 
 /* A signal interrupted a waiting read: answer EINTR if it is still waiting. */

@@ -26,8 +26,8 @@ void fs_irq_free(struct fs_irq *irq);
 
 /* Carries out a parsed command on vdev; 0 or -errno (EINVAL: nothing changed). */
 int fs_irq_apply(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_irq_command *cmd);
-/* Turns interrupts off; waiting readers get end of file (0 bytes). */
-void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev);
+/* Turns interrupts off (why: for the log); waiting readers get end of file (0 bytes). */
+void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev, const char *why);
 /* The device is going away: interrupts off, waiting readers get ENODEV, pollers wake. */
 void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev);
 /*
@@ -36,6 +36,16 @@ void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev);
  */
 bool fs_irq_eoi_begin(struct fs_irq *irq);
 void fs_irq_eoi_end(struct fs_irq *irq, struct vfio_device *vdev);
+
+/*
+ * Hands vector of the current mode to the program at the other end of conn
+ * (fs/irq_lease.c): answers "ok N" there with the vector's eventfd (and,
+ * for an INTx the device masks, an unmask eventfd) and keeps conn as the
+ * program's hold on the vector.  0: conn is the lease's now.  -errno with
+ * *why (free it): nothing changed, conn is still the caller's.
+ */
+int fs_irq_lend(struct fs_irq *irq, struct vfio_device *vdev, unsigned vector, int conn, pid_t pid,
+		char **why);
 
 /* Appends "irq.mode", "irq.vectors" and per-vector count lines for info. */
 void fs_irq_describe(struct fs_irq *irq, GString *out);

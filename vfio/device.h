@@ -127,6 +127,13 @@ int vfio_irq_disable(struct vfio_device *d, unsigned index);
 int vfio_irq_unmask(struct vfio_device *d, unsigned index, unsigned vector);
 /* Fires a vector in software, as if the device had raised it. */
 int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector);
+/* Signals one vector of the enabled index on fd from now on (the previous eventfd no longer). */
+int vfio_irq_set_trigger(struct vfio_device *d, unsigned index, unsigned vector, int32_t fd);
+/*
+ * A write to fd unmasks the (INTx) vector, with no call of ours in between;
+ * fd -1 takes that eventfd away again.
+ */
+int vfio_irq_set_unmask_fd(struct vfio_device *d, unsigned index, unsigned vector, int32_t fd);
 
 /*
  * Where a client maps the mmap-able area of r holding offset itself: a

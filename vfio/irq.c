@@ -45,3 +45,21 @@ int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector)
 	return d->ops->set_irqs(d, index, vector, 1, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 				NULL);
 }
+
+int vfio_irq_set_trigger(struct vfio_device *d, unsigned index, unsigned vector, int32_t fd)
+{
+	if (fd < 0 || !irq_fits(d, index, vector, 1))
+		return -EINVAL;
+	/* One vector of an enabled index: the others keep their eventfds. */
+	return d->ops->set_irqs(d, index, vector, 1, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				&fd);
+}
+
+int vfio_irq_set_unmask_fd(struct vfio_device *d, unsigned index, unsigned vector, int32_t fd)
+{
+	if (!irq_fits(d, index, vector, 1))
+		return -EINVAL;
+	/* fd -1 is the kernel's way to take the unmask eventfd away again. */
+	return d->ops->set_irqs(d, index, vector, 1, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK,
+				&fd);
+}
