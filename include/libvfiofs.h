@@ -1,5 +1,6 @@
 /*
- * libvfiofs: direct mapping of BARs and DMA buffers of a vfiofs mount.
+ * libvfiofs: direct mapping of BARs and DMA buffers of a vfiofs mount, and
+ * interrupt vectors delivered straight to the program.
  *
  * FUSE cannot map device memory into a program, so the daemon hands out the
  * descriptor instead (see "DIRECT MAPPING" in vfiofs(1) for the wire format,
@@ -39,6 +40,31 @@ int vfiofs_unmap(struct vfiofs_mapping *m);
 
 /* The mmap-able areas of a barN file (from its device's info): how many, up to max, or -errno. */
 int vfiofs_areas(const char *path, struct vfiofs_area *areas, int max);
+
+/*
+ * An interrupt vector handed to this program (see "THE irq FILE" and
+ * "DIRECT MAPPING" in vfiofs(1)).  The kernel, or the vfio-user server,
+ * signals fd itself: read(2) of 8 bytes waits for the vector and returns
+ * how many times it fired.
+ */
+struct vfiofs_irq {
+	int fd;         /* the vector's eventfd (blocking; poll it or read it) */
+	int unmask_fd;  /* INTx the device masks: write an 8-byte 1 to unmask after servicing; else -1 */
+	int hold;       /* the program's hold on the vector: keep it open while you use the vector.
+			   It becomes readable (end of file) when delivery ends: interrupts off, a
+			   mode change, reset, rmdir, unmount. */
+};
+
+/*
+ * Takes vector of the interrupt mode that is on, from path (a device's irq
+ * file).  Returns 0, or -errno with a message for vfiofs_strerror():
+ * EINVAL (interrupts off, or no such vector in the mode), EBUSY (another
+ * program holds the vector), EACCES (no write permission on irq), ENODEV
+ * (not an irq file, or the device is gone), ENOENT (no such file).
+ */
+int vfiofs_irq(const char *path, unsigned vector, struct vfiofs_irq *irq);
+/* Gives the vector back (closes the three descriptors); the irq file sees it again. */
+int vfiofs_irq_release(struct vfiofs_irq *irq);
 
 /* What went wrong in this thread's last failed call. */
 const char *vfiofs_strerror(void);

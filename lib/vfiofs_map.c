@@ -76,24 +76,39 @@ static int connect_to(const char *sock)
 	return fd;
 }
 
-/* Receives the answer line and, with it, maybe a descriptor. */
-static ssize_t receive(int s, char *line, size_t size, int *fd)
+/* Most descriptors one answer carries (an INTx: trigger and unmask). */
+#define MAX_FDS 2
+
+/* Receives the answer line and, with it, up to MAX_FDS descriptors (the rest -1); how many came. */
+static ssize_t receive(int s, char *line, size_t size, int fds[MAX_FDS], int *nfds)
 {
-	char control[CMSG_SPACE(sizeof(int))];
+	char control[CMSG_SPACE(sizeof(int) * MAX_FDS)];
 	struct iovec iov = { line, size - 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
 	struct cmsghdr *cmsg;
 	ssize_t n = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
 
-	*fd = -1;
+	fds[0] = fds[1] = -1;
+	*nfds = 0;
 	if (n <= 0)
 		return n;
 	line[n] = '\0';
 	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
-		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+			int got = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			memcpy(fds, CMSG_DATA(cmsg), sizeof(int) * (got < MAX_FDS ? got : MAX_FDS));
+			*nfds = got < MAX_FDS ? got : MAX_FDS;
+		}
 	return n;
+}
+
+static void close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 /* "error ENAME message": the errno for ENAME. */
@@ -101,7 +116,7 @@ static int answer_errno(const char *name)
 {
 	static const struct { const char *name; int value; } known[] = {
 		{ "ENOENT", ENOENT }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES },
-		{ "EISDIR", EISDIR },
+		{ "EISDIR", EISDIR }, { "EBUSY", EBUSY },
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -110,7 +125,12 @@ static int answer_errno(const char *name)
 	return EIO;
 }
 
-static int ask(const char *path, uint64_t offset, char *line, size_t size, int *fd)
+/*
+ * Sends "VERB path number" to the daemon of path's mount and receives the
+ * answer: the connection (still open), or -errno.
+ */
+static int ask(const char *verb, const char *path, uint64_t number, char *line, size_t size,
+	       int fds[MAX_FDS], int *nfds)
 {
 	char sock[PATH_MAX], request[PATH_MAX + 64];
 	int s, rc = find_socket(path, sock, sizeof(sock));
@@ -120,34 +140,43 @@ static int ask(const char *path, uint64_t offset, char *line, size_t size, int *
 	s = connect_to(sock);
 	if (s < 0)
 		return s;
-	snprintf(request, sizeof(request), "map %s %llu\n", path, (unsigned long long)offset);
-	if (send(s, request, strlen(request), MSG_NOSIGNAL) < 0 || receive(s, line, size, fd) <= 0)
-		rc = fail(EIO, "no answer from the vfiofs daemon");
-	close(s);
-	return rc;
+	snprintf(request, sizeof(request), "%s %s %llu\n", verb, path, (unsigned long long)number);
+	if (send(s, request, strlen(request), MSG_NOSIGNAL) < 0 || receive(s, line, size, fds, nfds) <= 0) {
+		close(s);
+		return fail(EIO, "no answer from the vfiofs daemon");
+	}
+	return s;
+}
+
+/* An "error ENAME message" answer as -errno and message; 0 for any other. */
+static int answer_error(const char *path, char *line, int *fds, int nfds)
+{
+	if (strncmp(line, "error ", 6) != 0)
+		return 0;
+	close_all(fds, nfds);
+	line[strcspn(line, "\n")] = '\0';
+	return fail(answer_errno(line + 6), "%s: %s", path, line + 6);
 }
 
 int vfiofs_map(const char *path, uint64_t offset, struct vfiofs_mapping *m)
 {
 	char abs[PATH_MAX], line[640], prot[4];
 	unsigned long long fd_offset, length, start;
-	int fd, rc;
+	int fds[MAX_FDS], nfds, fd, rc, s;
 	void *addr;
 
 	if (!realpath(path, abs))
 		return fail(errno, "%s: %s", path, strerror(errno));
-	rc = ask(abs, offset, line, sizeof(line), &fd);
+	s = ask("map", abs, offset, line, sizeof(line), fds, &nfds);
+	if (s < 0)
+		return s;
+	close(s);
+	rc = answer_error(path, line, fds, nfds);
 	if (rc < 0)
 		return rc;
-	if (strncmp(line, "error ", 6) == 0) {
-		if (fd >= 0)
-			close(fd);
-		line[strcspn(line, "\n")] = '\0';
-		return fail(answer_errno(line + 6), "%s: %s", path, line + 6);
-	}
-	if (fd < 0 || sscanf(line, "ok %llu %llu %3s %llu", &fd_offset, &length, prot, &start) != 4) {
-		if (fd >= 0)
-			close(fd);
+	fd = fds[0];
+	if (nfds != 1 || sscanf(line, "ok %llu %llu %3s %llu", &fd_offset, &length, prot, &start) != 4) {
+		close_all(fds, nfds);
 		return fail(EIO, "%s: unexpected answer '%s'", path, line);
 	}
 	m->prot = (strchr(prot, 'r') ? PROT_READ : 0) | (strchr(prot, 'w') ? PROT_WRITE : 0);
@@ -194,4 +223,40 @@ int vfiofs_areas(const char *path, struct vfiofs_area *areas, int max)
 	}
 	fclose(f);
 	return n;
+}
+
+int vfiofs_irq(const char *path, unsigned vector, struct vfiofs_irq *irq)
+{
+	char abs[PATH_MAX], line[640];
+	int fds[MAX_FDS], nfds, n, rc, s;
+
+	irq->fd = irq->unmask_fd = irq->hold = -1;
+	if (!realpath(path, abs))
+		return fail(errno, "%s: %s", path, strerror(errno));
+	s = ask("irq", abs, vector, line, sizeof(line), fds, &nfds);
+	if (s < 0)
+		return s;
+	rc = answer_error(path, line, fds, nfds);
+	if (rc == 0 && (sscanf(line, "ok %d", &n) != 1 || n < 1 || n != nfds)) {
+		close_all(fds, nfds);
+		rc = fail(EIO, "%s: unexpected answer '%s'", path, line);
+	}
+	if (rc < 0) {
+		close(s);
+		return rc;
+	}
+	irq->fd = fds[0];
+	irq->unmask_fd = fds[1];
+	irq->hold = s;
+	return 0;
+}
+
+int vfiofs_irq_release(struct vfiofs_irq *irq)
+{
+	int fds[3] = { irq->fd, irq->unmask_fd, irq->hold };
+
+	/* The connection last: the daemon takes the vector back only once it closes. */
+	close_all(fds, 3);
+	irq->fd = irq->unmask_fd = irq->hold = -1;
+	return 0;
 }
