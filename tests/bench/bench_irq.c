@@ -5,9 +5,14 @@
  *       "trigger" is VFIO_DEVICE_SET_IRQS with ACTION_TRIGGER
  *   bench_irq file DEVICE_DIR lat COUNT | rate SECONDS
  *       through a vfiofs mount: "trigger 0" written to irq, events read from irq
+ *   bench_irq handoff DEVICE_DIR lat COUNT | rate SECONDS
+ *       through a vfiofs mount's hand-off socket: the vector's eventfd taken with
+ *       vfiofs_irq() and read in this process; "trigger" is the same SET_IRQS as
+ *       direct, on the VFIO device descriptor the hand-off gives for bar0
  * lat: time from just before a trigger until the waiting reader wakes (median, ns).
  * rate: one thread triggers as fast as it can; the reader counts what it sees.
  */
+#include "libvfiofs.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
 
@@ -19,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,7 +46,7 @@ struct path {
 	long (*wait)(struct path *p);
 	struct vfio_device *dev;  /* direct */
 	int efd;                  /* direct: the eventfd; file: the irq file for reading */
-	int cmd;                  /* file: the irq file for commands */
+	int cmd;                  /* file: the irq file for commands; handoff: the VFIO device descriptor */
 };
 
 static void direct_trigger(struct path *p)
@@ -50,6 +59,16 @@ static long direct_wait(struct path *p)
 	uint64_t n;
 
 	return read(p->efd, &n, sizeof(n)) == sizeof(n) ? (long)n : -1;
+}
+
+/* The trigger of direct, on a descriptor of the device we do not own a struct for. */
+static void handoff_trigger(struct path *p)
+{
+	struct vfio_irq_set set = { .argsz = sizeof(set), .index = VFIO_PCI_MSIX_IRQ_INDEX, .start = 0,
+				    .count = 1, .flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER };
+
+	if (ioctl(p->cmd, VFIO_DEVICE_SET_IRQS, &set) < 0)
+		perror("VFIO_DEVICE_SET_IRQS");
 }
 
 static void file_trigger(struct path *p)
@@ -185,13 +204,70 @@ static int run_file(const char *dir, const char *test, const char *arg)
 	return 0;
 }
 
+/* The VFIO device descriptor the hand-off gives with a "map" of bar0 (the wire format of vfiofs(1)). */
+static int device_fd(const char *dir)
+{
+	char sock[4096], line[256], control[CMSG_SPACE(sizeof(int))];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct iovec iov = { line, sizeof(line) - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	g_autofree char *mount = g_path_get_dirname(dir);
+	g_autofree char *request = g_strdup_printf("map %s/bar0 0\n", dir);
+	ssize_t n = getxattr(mount, "user.vfio.socket", sock, sizeof(sock) - 1);
+	int s, fd = -1;
+
+	if (n <= 0 || (size_t)n >= sizeof(addr.sun_path))
+		return -1;
+	memcpy(addr.sun_path, sock, n);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+	    write(s, request, strlen(request)) == (ssize_t)strlen(request) && recvmsg(s, &msg, 0) > 0 &&
+	    CMSG_FIRSTHDR(&msg))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	close(s);
+	return fd;
+}
+
+static int run_handoff(const char *dir, const char *test, const char *arg)
+{
+	char path[4096];
+	struct vfiofs_irq irq;
+	struct path p = { .name = "handoff", .trigger = handoff_trigger, .wait = direct_wait };
+	int cmd;
+
+	snprintf(path, sizeof(path), "%s/irq", dir);
+	cmd = open(path, O_WRONLY);
+	if (cmd < 0 || write(cmd, "msix 1", 6) != 6)
+		return perror(path), 1;
+	if (vfiofs_irq(path, 0, &irq) < 0) {
+		fprintf(stderr, "%s\n", vfiofs_strerror());
+		return 1;
+	}
+	p.efd = irq.fd;
+	p.cmd = device_fd(dir);
+	if (p.cmd < 0) {
+		fprintf(stderr, "no device descriptor from the hand-off\n");
+		return 1;
+	}
+	run(&p, test, arg);
+	vfiofs_irq_release(&irq);
+	close(p.cmd);
+	if (write(cmd, "off", 3) != 3)
+		perror("off");
+	close(cmd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "direct") == 0)
 		return run_direct(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "file") == 0)
 		return run_file(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "handoff") == 0)
+		return run_handoff(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: %s direct DDDD:BB:DD.F lat COUNT|rate SECONDS\n"
-			"       %s file DEVICE_DIR lat COUNT|rate SECONDS\n", argv[0], argv[0]);
+			"       %s file|handoff DEVICE_DIR lat COUNT|rate SECONDS\n", argv[0], argv[0]);
 	return 2;
 }

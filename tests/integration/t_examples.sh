@@ -1,5 +1,6 @@
 # The example drivers in examples/ work through a real mount: edu.sh (POSIX sh,
-# under the system sh and under busybox sh) and nvme_identify.py.
+# under the system sh and under busybox sh), edu_dma (C, vfiofs as the broker
+# only: mapped BAR and buffer, handed-out MSI) and nvme_identify.py.
 . tests/integration/common.sh
 
 M=$WORK/m
@@ -44,6 +45,9 @@ if command -v busybox >/dev/null; then
     run_example edu-sh-example-under-busybox-sh 'ident: 0x010000ed' '10! = 3628800' 'edu.sh: all steps passed' -- \
         busybox sh examples/edu.sh "$M/$VFIOFS_EDU0"
 fi
+
+run_example edu-dma-driver-example 'ident: 0x010000ed' '100 of 100 round trips' 'edu_dma: all round trips matched' -- \
+    examples/edu_dma "$M/$VFIOFS_EDU0" 100
 
 run_example nvme-identify-example "serial: $VFIOFS_NVME_SERIAL" 'model: ' 'firmware: ' 'vid: 0x' -- \
     python3 examples/nvme_identify.py "$M/$VFIOFS_NVME"
