@@ -78,12 +78,13 @@ static void take_back(struct fs_irq_lease *l)
 {
 	struct fs_irq *irq = l->irq;
 	unsigned v = l->vector;
-	int rc = 0;
+	int rc;
 
-	if (l->unmask)
-		rc = vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1);
-	if (rc == 0)
-		rc = vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]);
+	/* Each step on its own: a failed one must not keep the other from being undone. */
+	if (l->unmask && (rc = vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1)) < 0)
+		g_warning("%s: the unmask eventfd of process %d stays registered: %s", l->vdev->name,
+			  (int)l->pid, g_strerror(-rc));
+	rc = vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]);
 	if (rc < 0)
 		g_warning("%s: vector %u cannot be taken back from process %d: %s; "
 			  "the irq file will not see it until the mode is set again",
@@ -187,6 +188,9 @@ static void add_lease(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, 
 	/* The program ends its INTx itself now: BAR accesses must not. */
 	if (irq->mode == FS_IRQ_INTX) {
 		g_atomic_int_set(&irq->intx_on, 0);
+		/* One the daemon took in just before is the readers'; the line must not stay masked. */
+		if (irq->intx_masked)
+			vfio_irq_unmask(vdev, irq->index, 0);
 		irq->intx_masked = false;
 	}
 	g_info("%s: vector %u of %s handed out to process %d", vdev->name, v, fs_irq_mode_name(irq->mode),

@@ -24,6 +24,7 @@ int main(void)
 	register_options_suite();
 	register_sysfs_suite();
 	register_irq_text_suite();
+	register_irq_lease_suite();
 	register_iova_suite();
 	register_container_suite();
 	register_vfio_user_msg_suite();
