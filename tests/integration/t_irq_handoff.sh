@@ -54,6 +54,27 @@ else
 fi
 sed 's/^/# /' "$WORK/drv.out"
 
+t_begin python-example-takes-and-waits
+# examples/irq_wait.py: the standard library alone; two triggers, then off ends its wait.
+echo 'msix 1' >"$N/irq"
+timeout 60 python3 examples/irq_wait.py "$N/irq" 0 100 >"$WORK/py.out" 2>&1 &
+py=$!
+py_holds() { grep -q "^irq.vector.0.handed_out " "$N/info"; }
+py_saw() { [ "$(awk '$1 == "vector" { n += $3 } END { print n + 0 }' "$WORK/py.out")" = "$1" ]; }
+if wait_until 20 py_holds; then
+    echo 'trigger 0' >"$N/irq"
+    wait_until 20 py_saw 1 || t_fail "first trigger not seen: $(cat "$WORK/py.out")"
+    echo 'trigger 0' >"$N/irq"
+    wait_until 20 py_saw 2 || t_fail "second trigger not seen: $(cat "$WORK/py.out")"
+    echo off >"$N/irq"
+    wait_until 20 is_dead "$py" && grep -q "delivery ended" "$WORK/py.out" && t_pass ||
+        t_fail "no 'delivery ended' after off: $(cat "$WORK/py.out")"
+else
+    t_fail "irq_wait.py did not take the vector: $(cat "$WORK/py.out")"
+fi
+kill "$py" 2>/dev/null
+sed 's/^/# /' "$WORK/py.out"
+
 t_begin nothing-left-handed-out
 expect_eq "$(grep -c handed_out "$E/info" "$N/info" | awk -F: '{ s += $2 } END { print s }')" 0 "handed_out lines" &&
     expect_eq "$(ls "$M/dma")" "" "buffers left" && t_pass
