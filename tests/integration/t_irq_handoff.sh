@@ -2,7 +2,8 @@
 # MSI and MSI-X raised by the device and by trigger, INTx ended through the
 # handed unmask eventfd, the vector back when the connection closes, EBUSY
 # for a second request, delivery ended (end of file) by off, a mode change,
-# reset, rmdir and unmount, every bad request, the permission check, and the
+# reset, rmdir and unmount, every bad request, the permission check, the
+# Python example (examples/irq_wait.py), and the
 # example driver that uses vfiofs only as a broker.
 . tests/integration/common.sh
 
