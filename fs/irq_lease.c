@@ -197,11 +197,26 @@ static void add_lease(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, 
 	       (int)pid);
 }
 
+/* Sends "ok N" with the program's eventfds; if it cannot, VFIO gets the daemon's eventfd back. */
+static int answer(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int conn, const int *fds,
+		  int n, char **why)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "ok %d\n", n);
+	if (fs_handoff_send(conn, line, fds, n, true))
+		return 0;
+	*why = g_strdup("the answer could not be sent");
+	if (n > 1)
+		vfio_irq_set_unmask_fd(vdev, irq->index, v, -1);
+	vfio_irq_set_trigger(vdev, irq->index, v, irq->fds[v]);
+	return -EPIPE;  /* nobody left to tell: the program went away */
+}
+
 static int lend_locked(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int conn, pid_t pid,
 		       char **why)
 {
 	int fds[FS_HANDOFF_MAX_FDS], errnum, n, rc;
-	char line[32];
 
 	*why = refusal(irq, v, &errnum);
 	if (*why)
@@ -217,14 +232,7 @@ static int lend_locked(struct fs_irq *irq, struct vfio_device *vdev, unsigned v,
 	} else {
 		/* What the daemon's eventfd counted before the switch is the readers'. */
 		fs_irq_take_events(irq, v);
-		snprintf(line, sizeof(line), "ok %d\n", n);
-		if (!fs_handoff_send(conn, line, fds, n, true)) {
-			rc = -EPIPE;  /* nobody left to tell: the program went away */
-			*why = g_strdup("the answer could not be sent");
-			if (n > 1)
-				vfio_irq_set_unmask_fd(vdev, irq->index, v, -1);
-			vfio_irq_set_trigger(vdev, irq->index, v, irq->fds[v]);
-		}
+		rc = answer(irq, vdev, v, conn, fds, n, why);
 	}
 	/* VFIO (or the server) holds its own reference, the program its copy. */
 	for (int i = 0; i < n; i++)
