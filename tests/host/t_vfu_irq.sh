@@ -1,0 +1,32 @@
+# Interrupts of a vfio-user device: eventfds reach the server with
+# DEVICE_SET_IRQS; blocking reads, poll(), MSI, MSI-X vectors, INTx (neither
+# maskable nor automasked in libvfio-user), software trigger, completion
+# interrupts of the model's factorial and DMA engine, off.
+. tests/host/common.sh
+
+M=$WORK/m
+D=$M/edu
+model_start edu || { not_ok "vfu_edu starts: $(cat "$WORK/edu.log")"; exit 1; }
+vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock" || { not_ok "mount: $(cat "$M.log")"; exit 1; }
+
+# As a user would in a shell: open the events first, raise, read a line.
+if echo 'msi 1' >"$D/irq"; then ok "echo 'msi 1' > irq"; else not_ok "echo 'msi 1' > irq failed"; fi
+exec 3<"$D/irq"
+dd_w32 "$D/bar0" 0x44 1
+if read -t 10 -r mode vector count <&3; then
+    expect_eq "shell: a blocking read of irq after a raise through 0x44" "$mode $vector $count" "msi 0 1"
+else
+    not_ok "shell: no interrupt line within 10 s"
+fi
+exec 3<&-
+dd_w32 "$D/bar0" 0x48 1
+echo off >"$D/irq"
+
+for c in msi_blocking msi_poll msi_vector msix_vectors intx trigger factorial_irq dma_irq off; do
+    doc=$(python3 -c "import sys; sys.path.insert(0, 'tests/host'); import vfu_irq; print(vfu_irq.$c.__doc__.split(chr(10))[0])")
+    if out=$(timeout 60 python3 tests/host/vfu_irq.py "$c" "$D" 2>&1); then ok "$c: $doc"; else not_ok "$c: $doc: $out"; fi
+done
+expect_eq "info: irq.mode off after the last case" "$(info_value "$D/info" irq.mode)" off
+
+if vfiofs_umount "$M"; then ok "unmount"; else not_ok "unmount: $(tail -n 3 "$M.log")"; fi
+summary

@@ -1,0 +1,116 @@
+# Life of a vfio-user device: reset, attach at run time (setfattr), rmdir,
+# a server that stops answering (bounded wait) or is killed (EIO/ENODEV on
+# that device only), a restarted server re-attached, clean unmounts.
+. tests/host/common.sh
+
+M=$WORK/m
+A=$M/a
+B=$M/b
+model_start a || { not_ok "vfu_edu a starts: $(cat "$WORK/a.log")"; exit 1; }
+model_start b || { not_ok "vfu_edu b starts: $(cat "$WORK/b.log")"; exit 1; }
+vfiofs_mount "$M" -o "vfio_user=$WORK/a.sock,vfio_user_timeout=3" || { not_ok "mount: $(cat "$M.log")"; exit 1; }
+
+# ---- reset ----
+resets=$(r32 "$A/bar0" 0x08)
+w32 "$A/bar0" 0x04 0x0000ffff
+w64 "$A/bar0" 0x28 0x1234
+if echo 1 >"$A/reset"; then ok "echo 1 > reset"; else not_ok "echo 1 > reset failed"; fi
+expect_eq "reset: the model counted one more reset (0x08)" "$(r32 "$A/bar0" 0x08)" "0x$(printf '%08x' $((resets + 1)))"
+expect_eq "reset: registers back to power-on values" "$(r32 "$A/bar0" 0x04) $(r64 "$A/bar0" 0x28)" \
+    "0xffffffff 0x0000000000000000"
+
+# ---- attach at run time; buffers that exist reach the new device ----
+truncate -s 8192 "$M/dma/buf"
+IOVA=$(iova_of "$M/dma/buf")
+head -c 8192 /dev/urandom >"$WORK/pat"
+dd if="$WORK/pat" of="$M/dma/buf" bs=8192 count=1 conv=notrunc 2>/dev/null
+if setfattr -n user.vfio.attach -v "$WORK/b.sock" "$M"; then ok "setfattr user.vfio.attach attaches b.sock"; else
+    not_ok "setfattr user.vfio.attach failed: $(tail -n 2 "$M.log")"; fi
+expect_eq "attached device answers" "$(r32 "$B/bar0" 0)" 0x56465531
+expect_eq "attached device sees the existing buffer (direct DMA)" "$(edu_dma "$B" "$IOVA" 0 8192 9)" 0x00000000
+check "attached device: BAR2 holds the buffer" cmp "$WORK/pat" <(dd if="$B/bar2" bs=8192 count=1 2>/dev/null)
+expect_eq "attaching the same socket again fails with EEXIST" \
+    "$(errno_of "os.setxattr('$M', 'user.vfio.attach', b'$WORK/b.sock')")" EEXIST
+expect_eq "attaching a socket nobody listens on fails" \
+    "$(errno_of "os.setxattr('$M', 'user.vfio.attach', b'$WORK/nothing.sock')" | grep -vx OK | wc -l)" 1
+
+# ---- rmdir detaches; an open file then answers ENODEV ----
+got=$(python3 -c "
+import os, errno
+fd = os.open('$B/bar0', os.O_RDONLY)
+os.rmdir('$B')
+try:
+    os.pread(fd, 4, 0); print('read worked')
+except OSError as e:
+    print(errno.errorcode[e.errno])")
+expect_eq "rmdir detaches; a file open across it reads ENODEV" "$got" ENODEV
+[ ! -e "$B" ] && ok "rmdir: the directory is gone" || not_ok "rmdir: $B still exists"
+setfattr -n user.vfio.attach -v "$WORK/b.sock" "$M"
+expect_eq "re-attach after rmdir answers" "$(r32 "$B/bar0" 0)" 0x56465531
+
+# ---- a server that stops answering: bounded wait (vfio_user_timeout=3) ----
+kill -STOP "${SERVER_PID[b]}"
+start=$SECONDS
+r=$(timeout 30 python3 -c "
+import os, errno
+fd = os.open('$B/bar0', os.O_RDONLY)
+try:
+    os.pread(fd, 4, 0); print('read worked')
+except OSError as e:
+    print(errno.errorcode[e.errno])")
+took=$((SECONDS - start))
+case $r in EIO | ENODEV) ok "a stopped server: the read fails ($r) after ${took} s" ;;
+*) not_ok "a stopped server: the read gave '$r' after ${took} s" ;; esac
+[ "$took" -le 10 ] && ok "the wait was bounded (${took} s, timeout 3 s)" || not_ok "the wait took ${took} s"
+expect_eq "the other device kept working" "$(r32 "$A/bar0" 0)" 0x56465531
+kill -CONT "${SERVER_PID[b]}"
+rmdir "$B" 2>/dev/null
+server_stop b
+model_start b || not_ok "vfu_edu b restarts"
+setfattr -n user.vfio.attach -v "$WORK/b.sock" "$M"
+expect_eq "after the timeout: rmdir, restart, re-attach" "$(r32 "$B/bar0" 0)" 0x56465531
+
+# ---- the server killed mid-request: EIO in flight, then ENODEV ----
+kill -STOP "${SERVER_PID[b]}"
+python3 -c "
+import os, errno, sys
+fd = os.open('$B/bar0', os.O_RDONLY)
+print('sent', flush=True)
+try:
+    os.pread(fd, 4, 0); print('read worked')
+except OSError as e:
+    print(errno.errorcode[e.errno])" >"$WORK/inflight" &
+reader=$!
+_sent() { grep -q sent "$WORK/inflight"; }
+_waiting() { grep -q fuse "/proc/$reader/wchan" 2>/dev/null || grep -q request "/proc/$reader/wchan" 2>/dev/null; }
+wait_until 5 _sent
+wait_until 1 _waiting    # the pread is in the daemon's hands (best effort; before the 3 s timeout)
+server_stop b KILL
+wait_until 15 _is_dead "$reader"
+expect_eq "server killed during a read: the read fails with EIO" "$(tail -n 1 "$WORK/inflight")" EIO
+_enodev() { [ "$(r32 "$B/bar0" 0)" = ENODEV ]; }
+if wait_until 5 _enodev; then ok "later operations on the dead device: ENODEV"; else
+    not_ok "later operations on the dead device: $(r32 "$B/bar0" 0)"; fi
+expect_eq "the other device keeps working" "$(r32 "$A/bar0" 0)" 0x56465531
+check "the buffer survived" cmp "$WORK/pat" "$M/dma/buf"
+expect_eq "the daemon is alive" "$(kill -0 "${DAEMON_PID[$M]}" 2>&1 && echo yes)" yes
+
+# ---- restart the server, rmdir + re-attach ----
+if rmdir "$B"; then ok "rmdir of the dead device"; else not_ok "rmdir of the dead device failed"; fi
+model_start b || not_ok "vfu_edu b restarts on the same socket"
+if setfattr -n user.vfio.attach -v "$WORK/b.sock" "$M"; then ok "re-attach the restarted server"; else
+    not_ok "re-attach the restarted server: $(tail -n 2 "$M.log")"; fi
+expect_eq "the restarted device answers" "$(r32 "$B/bar0" 0)" 0x56465531
+expect_eq "the restarted device gets the buffer (DMA)" "$(edu_dma "$B" "$IOVA" 0 8192 1)" 0x00000000
+check "the restarted device: BAR2 holds the buffer" cmp "$WORK/pat" <(dd if="$B/bar2" bs=8192 count=1 2>/dev/null)
+
+# ---- unmount: no daemon left, the servers wait for their next client ----
+pid=${DAEMON_PID[$M]}
+if vfiofs_umount "$M"; then ok "unmount: the daemon exits 0"; else not_ok "unmount: daemon status $?"; fi
+! kill -0 "$pid" 2>/dev/null && ! is_mounted "$M" && ok "no daemon and no mount left" || not_ok "daemon $pid or mount left"
+kill -0 "${SERVER_PID[a]}" 2>/dev/null && ok "the server outlives the client" || not_ok "server a died with the unmount"
+vfiofs_mount "$M" -o "vfio_user=$WORK/a.sock" && expect_eq "a new mount of the same server" "$(r32 "$A/bar0" 0)" 0x56465531 ||
+    not_ok "second mount: $(tail -n 3 "$M.log")"
+vfiofs_umount "$M" || not_ok "second unmount"
+server_stop a && ok "vfu_edu exits 0 on SIGTERM" || not_ok "vfu_edu exit status $?"
+summary
