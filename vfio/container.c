@@ -490,8 +490,7 @@ static void info_add_kernel(struct vfio_container_info *info, const struct vfio_
 {
 	info->backend = k ? k->ops->name : "none";
 	info->iommu_model = k && k->iommu_model ? k->iommu_model : "none";
-	/* vfio-user servers map whole pages of the daemon's: 4 KiB is the granule. */
-	info->page_sizes = k && k->iommu_model ? k->page_sizes : (uint64_t)sysconf(_SC_PAGESIZE);
+	info->page_sizes = k && k->iommu_model ? k->page_sizes : 0;
 	if (k && k->iommu_model)
 		g_array_append_vals(info->ranges, k->iova_ranges->data, k->iova_ranges->len);
 }
@@ -508,8 +507,11 @@ struct vfio_container_info *vfio_container_info_take(struct vfio_container *c)
 	info->spaces = g_ptr_array_new_with_free_func(g_free);
 	g_mutex_lock(&c->lock);
 	info_add_kernel(info, c->kernel);
-	if (c->spaces->len && !info->ranges->len)
+	/* vfio-user alone: no IOMMU limits the space; servers map whole pages of the daemon's. */
+	if (c->spaces->len && !info->ranges->len) {
 		g_array_append_val(info->ranges, ((struct vfio_iova_span){ 0, UINT64_MAX }));
+		info->page_sizes = (uint64_t)sysconf(_SC_PAGESIZE);
+	}
 	for (guint i = 0; i < c->mappings->len; i++) {
 		const struct vfio_dma_mapping *m = c->mappings->pdata[i];
 		struct vfio_container_mapping_info mi = { m->iova, m->size, m->page_size, g_strdup(m->label) };
