@@ -15,7 +15,8 @@ expect_eq "device directory named after the socket, files of the BARs it has" \
 
 # ---- BAR0 registers ----
 expect_eq "ident at 0x00 with dd bs=4" "$(dd_r32 "$D/bar0" 0)" 0x56465531
-expect_eq "ident bytes in file order" "$(file_hex "$D/bar0" 0 4)" 31554656
+expect_eq "ident bytes in file order (one 4-byte read)" \
+    "$(dd if="$D/bar0" bs=4 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')" 31554656
 dd_w32 "$D/bar0" 4 0x12345678
 expect_eq "liveness 0x04 reads back NOT of 0x12345678" "$(dd_r32 "$D/bar0" 4)" 0xedcba987
 expect_eq "a 2-byte read of the 4-byte ident fails with EIO" "$(rd "$D/bar0" 0 2)" EIO
