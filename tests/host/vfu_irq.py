@@ -204,10 +204,12 @@ def dma_irq(dev):
 
 
 def off(dev):
-    """off: no more events; bad commands are EINVAL."""
+    """off: ends open readers' streams, no events after it; bad commands are EINVAL."""
     irq_cmd(dev, "msi 1\n")
     fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
     irq_cmd(dev, "off\n")
+    check(readable(fd, WAIT) and os.read(fd, 4096) == b"", "a reader open across 'off' did not see end of file")
+    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
     w32(dev, 0x44, 0x1)
     check(not readable(fd, 0.3), "an event after 'off'")
     w32(dev, 0x48, 0x1)
