@@ -99,10 +99,14 @@ sample_start() {
 server_stop() {
     local pid=${SERVER_PID[$1]:-}
     [ -n "$pid" ] || return 0
-    kill "-${2:-TERM}" "$pid" 2>/dev/null
-    wait_until 5 _is_dead "$pid" || kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    local rc=$?
+    local rc
+    # (bash reports a job killed by a signal on stderr: expected here, not news)
+    {
+        kill "-${2:-TERM}" "$pid"
+        wait_until 5 _is_dead "$pid" || kill -KILL "$pid"
+        wait "$pid"
+        rc=$?
+    } 2>/dev/null
     unset "SERVER_PID[$1]"
     _forget_pid "$pid"
     return $rc
