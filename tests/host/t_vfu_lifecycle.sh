@@ -71,6 +71,12 @@ setfattr -n user.vfio.attach -v "$WORK/b.sock" "$M"
 expect_eq "after the timeout: rmdir, restart, re-attach" "$(r32 "$B/bar0" 0)" 0x56465531
 
 # ---- the server killed mid-request: EIO in flight, then ENODEV ----
+# An interrupt reader blocked meanwhile must not stay blocked forever.
+echo 'msi 1' >"$B/irq"
+python3 tests/host/vfu_irq.py blocked_reader "$B" >"$WORK/irqreader" 2>&1 &
+irqreader=$!
+_irq_open() { grep -q open "$WORK/irqreader"; }
+wait_until 5 _irq_open
 kill -STOP "${SERVER_PID[b]}"
 python3 -c "
 import os, errno, sys
@@ -92,6 +98,13 @@ _enodev() { [ "$(r32 "$B/bar0" 0)" = ENODEV ]; }
 if wait_until 5 _enodev; then ok "later operations on the dead device: ENODEV"; else
     not_ok "later operations on the dead device: $(r32 "$B/bar0" 0)"; fi
 expect_eq "the other device keeps working" "$(r32 "$A/bar0" 0)" 0x56465531
+if wait_until 15 _is_dead "$irqreader"; then
+    r=$(tail -n 1 "$WORK/irqreader")
+    case $r in EOF | ENODEV | EIO) ok "a blocked irq reader ends when the server dies ($r)" ;;
+    *) not_ok "a blocked irq reader when the server died: '$r'" ;; esac
+else
+    not_ok "a blocked irq reader is still blocked 15 s after the server died"
+fi
 check "the buffer survived" cmp "$WORK/pat" "$M/dma/buf"
 expect_eq "the daemon is alive" "$(kill -0 "${DAEMON_PID[$M]}" 2>&1 && echo yes)" yes
 

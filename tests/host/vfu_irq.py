@@ -203,6 +203,51 @@ def dma_irq(dev):
     w32(dev, 0x48, 0x100)
 
 
+def broadcast(dev):
+    """every open irq file sees every interrupt, none from before it was opened."""
+    irq_cmd(dev, "msix 2\n")
+    r1 = os.open(dev + "/irq", os.O_RDONLY)
+    r2 = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 1)
+    check(blocking_read(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
+    check(blocking_read(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
+    r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    check(not readable(r3, 0.2), "a reader opened after the interrupt saw it")
+    w32(dev, 0x4c, 0)
+    check(blocking_read(r3) == ["msix 0 1"], "the late reader missed a later interrupt")
+    check(blocking_read(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
+
+
+def rmdir_wakes_readers(dev):
+    """rmdir of the device ends a blocked read with ENODEV."""
+    import threading
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.3, os.rmdir, (dev,)).start()
+    signal.alarm(WAIT)
+    try:
+        data = os.read(fd, 4096)
+        raise Fail("read returned %r after rmdir" % data)
+    except OSError as e:
+        check(e.errno == errno.ENODEV, "read after rmdir: %s" % errno.errorcode[e.errno])
+    finally:
+        signal.alarm(0)
+
+
+def blocked_reader(dev):
+    """(run in the background) a blocked read of irq ends when the server dies."""
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    print("open", flush=True)
+    signal.alarm(20)
+    try:
+        data = os.read(fd, 4096)
+        print("EOF" if data == b"" else "data %r" % data)
+    except OSError as e:
+        print(errno.errorcode[e.errno])
+    finally:
+        signal.alarm(0)
+
+
 def off(dev):
     """off: ends open readers' streams, no events after it; bad commands are EINVAL."""
     irq_cmd(dev, "msi 1\n")
