@@ -64,6 +64,12 @@ case $r in EIO | ENODEV) ok "a stopped server: the read fails ($r) after ${took}
 [ "$took" -le 10 ] && ok "the wait was bounded (${took} s, timeout 3 s)" || not_ok "the wait took ${took} s"
 expect_eq "the other device kept working" "$(r32 "$A/bar0" 0)" 0x56465531
 kill -CONT "${SERVER_PID[b]}"
+# The server resumes and answers the request that timed out: that late reply
+# must be dropped, never taken for the answer to a later request.
+w64 "$B/bar0" 0x28 0x5555aaaa5555aaaa >/dev/null
+expect_eq "after the server resumes: each read gets its own answer" \
+    "$(r32 "$B/bar0" 0x04) $(r32 "$B/bar0" 0) $(r64 "$B/bar0" 0x28) $(r32 "$B/bar0" 0)" \
+    "0xffffffff 0x56465531 0x5555aaaa5555aaaa 0x56465531"
 rmdir "$B" 2>/dev/null
 server_stop b
 model_start b || not_ok "vfu_edu b restarts"
@@ -126,4 +132,15 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/a.sock" && expect_eq "a new mount of the s
     not_ok "second mount: $(tail -n 3 "$M.log")"
 vfiofs_umount "$M" || not_ok "second unmount"
 server_stop a && ok "vfu_edu exits 0 on SIGTERM" || not_ok "vfu_edu exit status $?"
+
+# ---- unmount while a server does not answer: bounded ----
+model_start c || not_ok "vfu_edu c starts"
+vfiofs_mount "$M" -o "vfio_user=$WORK/c.sock,vfio_user_timeout=2" || not_ok "mount c: $(tail -n 3 "$M.log")"
+truncate -s 4096 "$M/dma/buf"
+kill -STOP "${SERVER_PID[c]}"
+start=$SECONDS
+if vfiofs_umount "$M"; then ok "unmount with a stopped server: the daemon exits ($((SECONDS - start)) s)"; else
+    not_ok "unmount with a stopped server: daemon still there after $((SECONDS - start)) s"; fi
+kill -CONT "${SERVER_PID[c]}"
+server_stop c
 summary
