@@ -22,7 +22,7 @@ exec 3<&-
 dd_w32 "$D/bar0" 0x48 1
 echo off >"$D/irq"
 
-for c in msi_blocking msi_poll msi_vector msix_vectors intx trigger factorial_irq dma_irq broadcast off; do
+for c in msi_blocking msi_poll msi_vector msix_vectors intx trigger factorial_irq dma_irq broadcast reset_turns_off off; do
     doc=$(python3 -c "import sys; sys.path.insert(0, 'tests/host'); import vfu_irq; print(vfu_irq.$c.__doc__.split(chr(10))[0])")
     if out=$(timeout 60 python3 tests/host/vfu_irq.py "$c" "$D" 2>&1); then ok "$c: $doc"; else not_ok "$c: $doc: $out"; fi
 done

@@ -34,6 +34,13 @@ expect_eq "attaching the same socket again fails with EEXIST" \
 expect_eq "attaching a socket nobody listens on fails" \
     "$(errno_of "os.setxattr('$M', 'user.vfio.attach', b'$WORK/nothing.sock')" | grep -vx OK | wc -l)" 1
 
+if echo 1 >"$B/reset"; then
+    expect_eq "after a reset the device still reaches the buffer (DMA mappings kept)" \
+        "$(edu_dma "$B" "$IOVA" 0x100 8192 1)" 0x00000000
+else
+    not_ok "reset of the attached device failed"
+fi
+
 # ---- rmdir detaches; an open file then answers ENODEV ----
 got=$(python3 -c "
 import os, errno

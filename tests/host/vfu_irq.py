@@ -218,6 +218,24 @@ def broadcast(dev):
     check(blocking_read(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
 
 
+def reset_turns_off(dev):
+    """reset turns interrupts off (a waiting read ends), and they can be set up again."""
+    import threading
+    irq_cmd(dev, "msix 2\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.3, lambda: open(dev + "/reset", "w").write("1")).start()
+    signal.alarm(WAIT)
+    data = os.read(fd, 4096)
+    signal.alarm(0)
+    check(data == b"", "a waiting read got %r across a reset" % data)
+    check(info(dev).get("irq.mode") == "off", "interrupts still on after reset")
+    irq_cmd(dev, "msix 2\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 1)
+    check(blocking_read(fd) == ["msix 1 1"], "no event from the device after re-enabling")
+    irq_cmd(dev, "off\n")
+
+
 def rmdir_wakes_readers(dev):
     """rmdir of the device ends a blocked read with ENODEV."""
     import threading
