@@ -140,6 +140,25 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/a.sock" && expect_eq "a new mount of the s
 vfiofs_umount "$M" || not_ok "second unmount"
 server_stop a && ok "vfu_edu exits 0 on SIGTERM" || not_ok "vfu_edu exit status $?"
 
+# ---- a server busy with another client does not answer VERSION: bounded ----
+model_start d || not_ok "vfu_edu d starts"
+vfiofs_mount "$M" -o "vfio_user=$WORK/d.sock" || not_ok "mount d: $(tail -n 3 "$M.log")"
+start=$SECONDS
+if vfiofs_mount "$WORK/m2" -o "vfio_user=$WORK/d.sock,vfio_user_timeout=2"; then
+    not_ok "a second client of a busy server mounted"
+    vfiofs_umount "$WORK/m2"
+else
+    ok "a second client of a busy server gives up after $((SECONDS - start)) s"
+    grep -q VERSION "$WORK/m2.log" && ok "and says the VERSION exchange did not complete" ||
+        not_ok "second client's log: $(cat "$WORK/m2.log")"
+fi
+expect_eq "the first client is undisturbed" "$(r32 "$M/d/bar0" 0)" 0x56465531
+vfiofs_umount "$M" || not_ok "unmount d"
+vfiofs_mount "$M" -o "vfio_user=$WORK/d.sock" && expect_eq "the server then serves a new client" "$(r32 "$M/d/bar0" 0)" 0x56465531 ||
+    not_ok "new client of d: $(tail -n 3 "$M.log")"
+vfiofs_umount "$M" || not_ok "unmount d again"
+server_stop d
+
 # ---- unmount while a server does not answer: bounded ----
 model_start c || not_ok "vfu_edu c starts"
 vfiofs_mount "$M" -o "vfio_user=$WORK/c.sock,vfio_user_timeout=2" || not_ok "mount c: $(tail -n 3 "$M.log")"
