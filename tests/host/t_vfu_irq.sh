@@ -28,6 +28,17 @@ for c in msi_blocking msi_poll msi_vector msix_vectors intx trigger factorial_ir
 done
 expect_eq "info: irq.mode off after the last case" "$(info_value "$D/info" irq.mode)" off
 
+# A device with 32 MSI-X vectors: the eventfds need several SET_IRQS
+# messages (libvfio-user takes at most max_msg_fds descriptors in one).
+model_start many --msix-vectors 32 || not_ok "vfu_edu --msix-vectors 32 starts"
+setfattr -n user.vfio.attach -v "$WORK/many.sock" "$M" || not_ok "attach many.sock"
+expect_eq "32 MSI-X vectors in info" "$(info_value "$M/many/info" irq.msix.count)" 32
+c=msix_many
+if out=$(timeout 60 python3 tests/host/vfu_irq.py "$c" "$M/many" 2>&1); then
+    ok "$c: msix 32 (max_msg_fds $(info_value "$M/many/info" vfio_user.max_msg_fds)): vectors 0..31 fire"; else
+    not_ok "$c: $out"; fi
+rmdir "$M/many"
+
 c=rmdir_wakes_readers
 if out=$(timeout 60 python3 tests/host/vfu_irq.py "$c" "$D" 2>&1); then ok "$c: rmdir ends a blocked read with ENODEV"; else
     not_ok "$c: $out"; fi

@@ -1,7 +1,7 @@
 /*
  * vfu_edu: an edu-like PCI device served over vfio-user, for vfiofs's tests.
  *
- *     vfu_edu [-v] [--once] SOCKET
+ *     vfu_edu [-v] [--once] [--msix-vectors N] SOCKET
  *
  * Written against libvfio-user's public API (libvfio-user.h) only. The
  * register map is the one in the project's test contract; in short:
@@ -15,6 +15,9 @@
  *   BAR2 (64 KiB memory, backed by a memfd): [0, 0x4000) and
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
+ *
+ * Interrupts: INTx 1 vector, MSI 4, MSI-X 8 (--msix-vectors N gives more,
+ * so that a client must split its eventfds over several SET_IRQS messages).
  *
  * The server prints "ready" on stdout once its socket listens, serves one
  * client after another (with --once it exits when its first client leaves)
@@ -77,6 +80,7 @@ enum { IRQ_STATUS_FACT = 1 << 0, IRQ_STATUS_DMA = 1 << 8 };
 struct edu {
     vfu_ctx_t *ctx;
     bool verbose;
+    uint32_t msix_vectors;
 
     /* Shared with the factorial worker: guarded by lock. */
     pthread_mutex_t lock;
@@ -655,7 +659,7 @@ setup_device(struct edu *e)
                              dma_unregister) != 0 ||
         vfu_setup_device_nr_irqs(ctx, VFU_DEV_INTX_IRQ, 1) != 0 ||
         vfu_setup_device_nr_irqs(ctx, VFU_DEV_MSI_IRQ, 4) != 0 ||
-        vfu_setup_device_nr_irqs(ctx, VFU_DEV_MSIX_IRQ, 8) != 0) {
+        vfu_setup_device_nr_irqs(ctx, VFU_DEV_MSIX_IRQ, e->msix_vectors) != 0) {
         say("device set-up: %s", strerror(errno));
         return -1;
     }
@@ -751,7 +755,7 @@ serve(struct edu *e, int sig_fd, bool once)
 static void
 usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-v] [--once] SOCKET\n", argv0);
+    fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] SOCKET\n", argv0);
     exit(2);
 }
 
@@ -761,11 +765,13 @@ main(int argc, char *argv[])
     static const struct option opts[] = {
         { "once", no_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
+        { "msix-vectors", required_argument, NULL, 'm' },
         { NULL, 0, NULL, 0 },
     };
     static struct edu edu = {
         .lock = PTHREAD_MUTEX_INITIALIZER,
         .cond = PTHREAD_COND_INITIALIZER,
+        .msix_vectors = 8,
     };
     struct edu *e = &edu;
     bool once = false;
@@ -777,6 +783,15 @@ main(int argc, char *argv[])
         switch (opt) {
         case 'v': e->verbose = true; break;
         case 'o': once = true; break;
+        case 'm': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 0);
+            if (*end != '\0' || n < 1 || n > 2048) {
+                usage(argv[0]);
+            }
+            e->msix_vectors = n;
+            break;
+        }
         default: usage(argv[0]);
         }
     }
