@@ -110,6 +110,14 @@ expect_eq "config vendor:device 1234:11e9" "$(file_hex "$D/config" 0 4)" 3412e91
 expect_eq "config revision 0x10, class 0x00ff00" "$(file_hex "$D/config" 8 4)" 1000ff00
 expect_eq "config subsystem 1af4:1100" "$(file_hex "$D/config" 44 4)" f41a0011
 
+expect_eq "config interrupt pin INTA" "$(rd "$D/config" 0x3d 1)" 0x01
+wr "$D/config" 4 2 0x0406
+expect_eq "config writes reach the server (command register)" "$(rd "$D/config" 4 2)" 0x0406
+wr "$D/config" 0x10 4 0xffffffff
+wr "$D/config" 0x18 4 0xffffffff
+expect_eq "config BAR sizing (libvfio-user's emulation): 4 KiB BAR0, 64 KiB BAR2" \
+    "$(rd "$D/config" 0x10 4) $(rd "$D/config" 0x18 4)" "0xfffff000 0xffff0000"
+
 # ---- info ----
 I=$D/info
 expect_eq "info: transport" "$(info_value "$I" transport)" vfio-user
