@@ -118,6 +118,13 @@ if wait_until 15 _is_dead "$irqreader"; then
 else
     not_ok "a blocked irq reader is still blocked 15 s after the server died"
 fi
+# (after the reader: an irq command would end its wait)
+# Every file of the dead device says so, not only those that send a message.
+expect_eq "dead device: config read" "$(rd "$B/config" 0 4)" ENODEV
+expect_eq "dead device: bar2 read in an mmap-able area" "$(rd "$B/bar2" 0 4)" ENODEV
+expect_eq "dead device: bar2 write in an mmap-able area" "$(wr "$B/bar2" 0 4 1)" ENODEV
+expect_eq "dead device: an irq command" "$(errno_of "os.write(os.open('$B/irq', os.O_WRONLY), b'msix 1')")" ENODEV
+expect_eq "dead device: reset" "$(errno_of "os.write(os.open('$B/reset', os.O_WRONLY), b'1')")" ENODEV
 check "the buffer survived" cmp "$WORK/pat" "$M/dma/buf"
 expect_eq "the daemon is alive" "$(kill -0 "${DAEMON_PID[$M]}" 2>&1 && echo yes)" yes
 
