@@ -64,7 +64,21 @@ r=$(edu_dma "$D" $((BIG + 65536 - 4096)) 0 8192 $((1 | MSG)))
     not_ok "a transfer running past the buffer's end: 0xa0 '$r'"
 expect_eq "the device still answers after failed transfers" "$(r32 "$D/bar0" 0)" 0x56465531
 
+# unlink unmaps in the server too (DMA_UNMAP): the old IOVA is gone for the
+# device, and a new buffer at the same IOVA is the new memory, not the old.
 rm "$M/dma/buf" "$M/dma/big"
+r=$(edu_dma "$D" "$IOVA" 0 4096 1)
+[ -n "$r" ] && [ "$r" != 0x00000000 ] && ok "after unlink the device cannot reach the old IOVA (0xa0 $r)" ||
+    not_ok "after unlink: DMA from the old IOVA gave 0xa0 '$r'"
+touch "$M/dma/again"
+setfattr -n user.vfio.iova -v "$((IOVA))" "$M/dma/again"    # decimal: setfattr reads 0x... as hex bytes
+truncate -s 16384 "$M/dma/again"
+expect_eq "a new buffer takes the freed IOVA" "$(iova_of "$M/dma/again")" "$IOVA"
+head -c 4096 /dev/urandom >"$WORK/pat"
+dd if="$WORK/pat" of="$M/dma/again" bs=4096 count=1 conv=notrunc 2>/dev/null
+expect_eq "the device reads the new buffer directly at the reused IOVA" "$(edu_dma "$D" "$IOVA" 0 4096 9)" 0x00000000
+check "the device got the new buffer's bytes" cmp "$WORK/pat" <(dd if="$D/bar2" bs=4096 count=1 2>/dev/null)
+rm "$M/dma/again"
 if vfiofs_umount "$M"; then ok "unmount"; else not_ok "unmount: $(tail -n 3 "$M.log")"; fi
 
 # ---- -o vfio_user_dma=message: buffers mapped without descriptors ----
