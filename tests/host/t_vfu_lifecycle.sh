@@ -147,6 +147,23 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/a.sock" && expect_eq "a new mount of the s
 vfiofs_umount "$M" || not_ok "second unmount"
 server_stop a && ok "vfu_edu exits 0 on SIGTERM" || not_ok "vfu_edu exit status $?"
 
+# ---- without -f the daemon detaches; a relative socket path still works ----
+mkdir -p "$WORK/m3"
+model_start e || not_ok "vfu_edu e starts"
+if (cd "$WORK" && "$VFIOFS" "$WORK/m3" -o vfio_user=e.sock 2>"$WORK/m3.log"); then
+    expect_eq "daemonized mount, relative socket path: the device answers" "$(r32 "$WORK/m3/e/bar0" 0)" 0x56465531
+    # the daemon's pid, found by its (unique) mount point: never by name
+    dpid=$(for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "vfiofs $WORK/m3 " && echo "${p#/proc/}"; done)
+    [ -n "$dpid" ] && echo "$dpid" >>"$WORK/pids"
+    fusermount3 -u "$WORK/m3"
+    _gone() { [ -n "$dpid" ] && ! kill -0 "$dpid" 2>/dev/null; }
+    if wait_until 10 _gone; then ok "fusermount3 -u: the daemon ($dpid) exits"; else not_ok "daemon '$dpid' still running"; fi
+else
+    not_ok "mount without -f: $(cat "$WORK/m3.log")"
+fi
+server_stop e
+
 # ---- a server busy with another client does not answer VERSION: bounded ----
 model_start d || not_ok "vfu_edu d starts"
 vfiofs_mount "$M" -o "vfio_user=$WORK/d.sock" || not_ok "mount d: $(tail -n 3 "$M.log")"
