@@ -44,6 +44,11 @@ relay_checks() {
     [ -n "$r" ] && [ "$r" != 0x00000000 ] && ok "$what: direct DMA fails (0xa0 $r)" || not_ok "$what: direct DMA: 0xa0 '$r'"
     r=$(python3 tests/host/vfu_irq.py no_descriptors "$D") && ok "$what: irq modes fail with EOPNOTSUPP" ||
         not_ok "$what: irq: $r"
+    r=$(printf 'irq %s/irq 0\n' "$D" | python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read())
+print(s.recv(4096).decode().split(' ')[1])" "$(getfattr -n user.vfio.socket --only-values "$M" 2>/dev/null)")
+    expect_eq "$what: the hand-off gives no vector (interrupts cannot be on)" "$r" EINVAL
     grep -qi "descriptor" "$M.log" && ok "$what: the log says why" || not_ok "$what: no log line about descriptors"
     rm -f "$M/dma/buf"
 }

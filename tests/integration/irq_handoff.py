@@ -74,23 +74,24 @@ def wait_given_back(dev, v):
         time.sleep(0.05)
 
 
-def edu_msi(dev):
-    """MSI raised by the device reaches the program's eventfd; irq readers and info see it handed out."""
+def edu_msi(dev, raise_reg=0x60, ack_reg=0x64):
+    """MSI raised by the device reaches the program's eventfd; irq readers and info see it handed out.
+    raise_reg, ack_reg: the device's raise and acknowledge registers (edu's; vfu_edu has 0x44, 0x48)."""
     irq_cmd(dev, "msi 1")
     reader = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
     s, fds = take(dev, 0)
     check(len(fds) == 1, "MSI gave %d descriptors" % len(fds))
     check(handed_out(dev) == {"irq.vector.0.handed_out": str(os.getpid())}, "info: %r" % handed_out(dev))
     for i in range(3):
-        reg_write(dev, 0x60, 0x1)
+        reg_write(dev, raise_reg, 0x1)
         check(wait_count(fds[0]) == 1, "round %d: count" % i)
-        reg_write(dev, 0x64, 0x1)
+        reg_write(dev, ack_reg, 0x1)
     check(not readable(reader, 1), "an irq reader saw a handed-out vector")
     release(s, fds)
     wait_given_back(dev, 0)
-    reg_write(dev, 0x60, 0x1)
+    reg_write(dev, raise_reg, 0x1)
     check(readable(reader, WAIT) and os.read(reader, 100) == b"msi 0 1\n", "the reader did not see the vector back")
-    reg_write(dev, 0x64, 0x1)
+    reg_write(dev, ack_reg, 0x1)
     irq_cmd(dev, "off")
 
 
@@ -138,6 +139,23 @@ def edu_intx(dev):
     reg_write(dev, 0x60, 0x1)
     check(readable(reader, WAIT) and os.read(reader, 100) == b"intx 0 1\n", "INTx not back at the reader")
     reg_write(dev, 0x64, 0x1)
+    irq_cmd(dev, "off")
+
+
+def intx_not_masked(dev, raise_reg, ack_reg):
+    """An INTx the device does not mask (vfio-user's) comes with no unmask eventfd, twice in a row."""
+    irq_cmd(dev, "intx")
+    s, fds = take(dev, 0)
+    check(len(fds) == 1, "INTx without automask gave %d descriptors" % len(fds))
+    for i in range(2):
+        reg_write(dev, raise_reg, 0x1)
+        check(wait_count(fds[0]) == 1, "INTx %d" % i)
+        reg_write(dev, ack_reg, 0x1)
+    release(s, fds)
+    wait_given_back(dev, 0)
+    reader = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    irq_cmd(dev, "trigger 0")
+    check(readable(reader, WAIT) and os.read(reader, 100) == b"intx 0 1\n", "INTx not back at the reader")
     irq_cmd(dev, "off")
 
 
@@ -232,13 +250,20 @@ print(" ".join(line.decode().split()[:2]), len(fds))
     irq_cmd(dev, "off")
 
 
-CASES = {f.__name__: f for f in (edu_msi, msix_trigger, edu_intx, second_request, ends, ends_by_detach,
-                                 bad_requests, not_permitted)}
+def arg(a):
+    try:
+        return int(a, 0)
+    except ValueError:
+        return a
+
+
+CASES = {f.__name__: f for f in (edu_msi, msix_trigger, edu_intx, intx_not_masked, second_request, ends,
+                                 ends_by_detach, bad_requests, not_permitted)}
 
 if __name__ == "__main__":
     try:
         args = sys.argv[3:]
-        CASES[sys.argv[1]](sys.argv[2], *[int(a) if a.isdigit() else a for a in args])
+        CASES[sys.argv[1]](sys.argv[2], *[arg(a) for a in args])
     except (Fail, OSError) as e:
         print(e)
         sys.exit(1)
