@@ -442,6 +442,17 @@ void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev)
 	g_mutex_unlock(&irq->lock);
 }
 
+void fs_irq_lost(struct fs_irq *irq)
+{
+	g_mutex_lock(&irq->lock);
+	/* Nobody will signal a program's eventfd any more: its delivery has ended. */
+	if (irq->leases)
+		fs_irq_leases_end(irq, "the device was lost");
+	irq->gone = true;
+	release_waiters(irq, ENODEV);
+	g_mutex_unlock(&irq->lock);
+}
+
 /*
  * The end of an INTx interrupt is a BAR access that begins after the
  * interrupt fired: the write that raises it does not end it, the write that

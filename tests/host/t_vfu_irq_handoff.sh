@@ -2,16 +2,19 @@
 # ("irq PATH VECTOR"): the eventfd goes to the server with DEVICE_SET_IRQS
 # and the server signals it itself. MSI raised by the model, MSI-X by
 # trigger, an INTx the server does not mask (one descriptor), the vector back
-# on close, EBUSY, end of file on off, a mode change, reset, rmdir and
-# unmount, bad requests. The same checks as the guest's t_irq_handoff.sh.
+# on close, EBUSY, end of file on off, a mode change, reset, rmdir, the
+# server's death and unmount, bad requests. The same checks as the guest's t_irq_handoff.sh.
 . tests/host/common.sh
 
 M=$WORK/m
 D=$M/edu
 D2=$M/edu2
-model_start edu || { not_ok "vfu_edu starts: $(cat "$WORK/edu.log")"; exit 1; }
-model_start edu2 || { not_ok "second vfu_edu starts: $(cat "$WORK/edu2.log")"; exit 1; }
-vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock,vfio_user=$WORK/edu2.sock" || { not_ok "mount: $(cat "$M.log")"; exit 1; }
+D3=$M/edu3
+for m in edu edu2 edu3; do
+    model_start $m || { not_ok "vfu_edu $m starts: $(cat "$WORK/$m.log")"; exit 1; }
+done
+vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock,vfio_user=$WORK/edu2.sock,vfio_user=$WORK/edu3.sock" ||
+    { not_ok "mount: $(cat "$M.log")"; exit 1; }
 
 # case TEXT CASE ARG...: one tests/integration/irq_handoff.py case.
 case_() {
@@ -30,6 +33,7 @@ case_ "a mode change ends it" ends "$D" "msix 1"
 case_ "reset ends it" ends "$D" reset
 case_ "bad requests: their errors, nothing changed, the next client served" bad_requests "$D" "$D2"
 case_ "rmdir ends it" ends_by_detach "$D2" "rmdir $D2"
+case_ "the server's death ends it" ends_by_detach "$D3" "kill -KILL ${SERVER_PID[edu3]}"
 case_ "unmount ends it" ends_by_detach "$D" "fusermount3 -u $M"
 wait_until 15 _is_dead "${DAEMON_PID[$M]}" && ok "the daemon exits after the unmount" || not_ok "the daemon is still running"
 summary
