@@ -4,6 +4,9 @@
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
+#include "vfio/error.h"
+
+#include <string.h>
 
 #include <linux/vfio.h>
 
@@ -92,15 +95,12 @@ static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const cha
 		g_info("%s: reset on %s", vdev->name, why);
 }
 
-bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
-			  GError **err)
+/* Gives an attached device its directory; the directory takes the first reference. */
+static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vdev)
 {
-	struct vfio_device *vdev = vfio_container_attach(fs->container, pci_addr, err);
 	struct fs_device *dev;
 	struct fs_node *dir;
 
-	if (!vdev)
-		return false;
 	reset_quietly(fs, vdev, "attach");
 	/* DMA and MSI need it; with the IOMMU, a device can reach only what is mapped. */
 	if (vfio_device_enable_bus_master(vdev) < 0)
@@ -110,13 +110,70 @@ bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_nod
 	g_rw_lock_init(&dev->lock);
 	dev->vdev = vdev;
 	dev->irq = fs_irq_new(fs->events);
-	g_strlcpy(dev->name, pci_addr, sizeof(dev->name));
+	g_strlcpy(dev->name, vdev->name, sizeof(dev->name));
 
 	g_mutex_lock(&fs->tree.lock);
-	dir = fs_tree_add(&fs->tree, fs->tree.root, pci_addr, FS_DEVICE_DIR, S_IFDIR | 0755);
-	dir->dev = dev;  /* the directory takes the first reference */
+	dir = fs_tree_add(&fs->tree, fs->tree.root, vdev->name, FS_DEVICE_DIR, S_IFDIR | 0755);
+	dir->dev = dev;
 	populate(&fs->tree, dir, vdev);
 	g_mutex_unlock(&fs->tree.lock);
+	return dir;
+}
+
+bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
+			  GError **err)
+{
+	struct vfio_device *vdev = vfio_container_attach(fs->container, pci_addr, err);
+	struct fs_node *dir;
+
+	if (!vdev)
+		return false;
+	dir = add_device_dir(fs, vdev);
+	if (dir_out)
+		*dir_out = dir;
+	return true;
+}
+
+char *fs_vfio_user_name(const char *socket_path, GError **err)
+{
+	g_autofree char *base = g_path_get_basename(socket_path);
+	size_t len = strlen(base);
+
+	if (g_str_has_suffix(base, ".sock") && len > 5)
+		base[len - 5] = '\0';
+	/* The root's own entries and what no directory can be called are taken. */
+	if (!g_path_is_absolute(socket_path) || strcmp(base, "container") == 0 ||
+	    strcmp(base, "dma") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    strcmp(base, "/") == 0 ||
+	    strlen(base) >= VFIO_DEVICE_NAME_MAX) {
+		vfio_set_error(err, EINVAL, "%s: cannot name a device directory after this socket "
+			       "(give an absolute path whose file name is not container, dma, . or ..)",
+			       socket_path);
+		return NULL;
+	}
+	return g_steal_pointer(&base);
+}
+
+bool fs_device_dir_attach_user(struct vfiofs *fs, const char *socket_path, struct fs_node **dir_out,
+			       GError **err)
+{
+	g_autofree char *name = fs_vfio_user_name(socket_path, err);
+	struct vfio_device *vdev;
+	struct fs_node *dir;
+
+	if (!name)
+		return false;
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_child(fs->tree.root, name);
+	g_mutex_unlock(&fs->tree.lock);
+	if (dir) {
+		vfio_set_error(err, EEXIST, "%s: the mount already has an entry named %s", socket_path, name);
+		return false;
+	}
+	vdev = vfio_container_attach_user(fs->container, socket_path, name, err);
+	if (!vdev)
+		return false;
+	dir = add_device_dir(fs, vdev);
 	if (dir_out)
 		*dir_out = dir;
 	return true;

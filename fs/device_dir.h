@@ -6,7 +6,7 @@
 #pragma once
 
 #include "fs/fs.h"
-#include "vfio/pci_addr.h"
+#include "vfio/device.h"
 
 struct fs_irq;
 struct fs_node;
@@ -17,7 +17,7 @@ struct fs_device {
 	struct fs_irq *irq;        /* interrupts and the readers of the irq file */
 	GRWLock lock;              /* read: a file operation; write: detach */
 	struct vfio_device *vdev;  /* NULL once detached */
-	char name[VFIO_PCI_ADDR_LEN];
+	char name[VFIO_DEVICE_NAME_MAX];
 };
 
 struct fs_device *fs_device_ref(struct fs_device *dev);
@@ -40,6 +40,11 @@ int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev);
 /* Attach with its directory (tree lock not held). */
 bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
 			  GError **err);
+/* The same for the vfio-user server at socket_path (absolute); named by fs_vfio_user_name(). */
+bool fs_device_dir_attach_user(struct vfiofs *fs, const char *socket_path, struct fs_node **dir_out,
+			       GError **err);
+/* A vfio-user device's directory name: the socket's file name without ".sock"; NULL if unusable. */
+char *fs_vfio_user_name(const char *socket_path, GError **err);
 /* Takes the directory out of the tree (tree lock held) and returns its device to detach. */
 struct fs_device *fs_device_dir_remove(struct vfiofs *fs, struct fs_node *dir);
 /* Disables and resets (unless noreset) and detaches; tree lock not held. */

@@ -93,8 +93,9 @@ static int size_locked(struct fs_dma_buffer *b, uint64_t size)
 		return ENOENT;
 	if (!vfio_dma_memory_alloc(&b->mem, b->name, size, fs->cfg.hugepages, &err))
 		goto err_out;
-	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.size, b->mem.align, b->mem.page_size,
-				b->want_iova ? &b->wanted_iova : NULL, b->name, &b->iova, &err))
+	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.fd, b->mem.size, b->mem.align,
+				b->mem.page_size, b->want_iova ? &b->wanted_iova : NULL, b->name,
+				&b->iova, &err))
 		goto err_free;
 	b->size = size;
 	b->mapped = true;
@@ -268,27 +269,7 @@ const struct fs_file_ops fs_dma_buffer_file_ops = {
 
 uint64_t fs_device_dma_size(struct vfiofs *fs)
 {
-	struct vfio_container *c = fs->container;
-	uint64_t top = 0;
-
-	g_mutex_lock(&c->lock);
-	if (!c->iova_ranges->len) {
-		g_mutex_unlock(&c->lock);
-		return 0;  /* no device, no IOMMU, no address space */
-	}
-	top = g_array_index(c->iova_ranges, struct vfio_iova_span, c->iova_ranges->len - 1).last;
-	top = MIN(top, c->iova_max);
-	g_mutex_unlock(&c->lock);
-	/* off_t is signed: the space above 2^63 cannot be addressed through a file */
-	return top >= (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : top + 1;
-}
-
-/* The mapping holding iova with c->lock held, or NULL. */
-static const struct vfio_dma_mapping *mapping_at(struct vfio_container *c, uint64_t iova)
-{
-	const struct vfio_dma_mapping *m = vfio_container_mapping_from(c, iova);
-
-	return m && m->iova <= iova ? m : NULL;
+	return vfio_container_dma_size(fs->container);
 }
 
 static int device_dma_open(struct fs_handle *h, int flags)
@@ -297,37 +278,44 @@ static int device_dma_open(struct fs_handle *h, int flags)
 	return 0;
 }
 
-static void device_dma_access(fuse_req_t req, struct fs_handle *h, char *wbuf, size_t size,
+/* One request on the device's dma file: the part of it inside the mapping at its offset. */
+struct dma_request {
+	fuse_req_t req;
+	const char *wbuf;  /* NULL for a read */
+};
+
+/* Runs with the mapping held: the reply goes out before it can be unmapped. */
+static int dma_reply(void *mem, size_t len, size_t done, void *data)
+{
+	struct dma_request *r = data;
+
+	(void)done;
+	if (r->wbuf) {
+		memcpy(mem, r->wbuf, len);
+		fuse_reply_write(r->req, len);
+	} else {
+		fuse_reply_buf(r->req, mem, len);
+	}
+	return 0;
+}
+
+static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *wbuf, size_t size,
 			      off_t off)
 {
-	struct vfio_container *c = h->fs->container;
-	const struct vfio_dma_mapping *m;
-	void *p;
+	struct dma_request r = { req, wbuf };
+	ssize_t rc;
 
 	/* The view belongs to the device: once it is detached, so is its view. */
 	if (!fs_device_get(h->dev)) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
-	g_mutex_lock(&c->lock);
-	m = mapping_at(c, off);
-	if (!m) {
-		g_mutex_unlock(&c->lock);
-		g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
-		fs_device_put(h->dev);
-		fuse_reply_err(req, EIO);
-		return;
-	}
-	size = MIN(size, m->iova + m->size - off);
-	p = (char *)m->vaddr + (off - m->iova);
-	if (wbuf) {
-		memcpy(p, wbuf, size);
-		fuse_reply_write(req, size);
-	} else {
-		fuse_reply_buf(req, p, size);
-	}
-	g_mutex_unlock(&c->lock);
+	rc = vfio_container_dma_access(h->fs->container, off, size, false, dma_reply, &r);
 	fs_device_put(h->dev);
+	if (rc >= 0)
+		return;
+	g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
+	fuse_reply_err(req, EIO);
 }
 
 static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
@@ -338,7 +326,7 @@ static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, of
 static void device_dma_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
 			     off_t off)
 {
-	device_dma_access(req, h, (char *)buf, size, off);
+	device_dma_access(req, h, buf, size, off);
 }
 
 const struct fs_file_ops fs_device_dma_file_ops = {
@@ -349,22 +337,5 @@ const struct fs_file_ops fs_device_dma_file_ops = {
 
 off_t fs_device_dma_seek(struct vfiofs *fs, off_t off, int whence)
 {
-	struct vfio_container *c = fs->container;
-	const struct vfio_dma_mapping *m;
-	uint64_t end;
-
-	if (off < 0 || (uint64_t)off >= fs_device_dma_size(fs))
-		return -ENXIO;
-	g_mutex_lock(&c->lock);
-	m = vfio_container_mapping_from(c, off);
-	if (whence == SEEK_DATA) {
-		off = m ? (off_t)MAX((uint64_t)off, m->iova) : -ENXIO;
-	} else if (m && m->iova <= (uint64_t)off) {
-		/* A hole starts where a run of back-to-back mappings ends. */
-		for (end = m->iova + m->size; (m = vfio_container_mapping_from(c, end)) && m->iova == end;)
-			end += m->size;
-		off = end;
-	}
-	g_mutex_unlock(&c->lock);
-	return off;
+	return vfio_container_dma_seek(fs->container, off, whence);
 }

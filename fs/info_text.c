@@ -47,12 +47,14 @@ static const unsigned region_order[] = {
 	VFIO_PCI_BAR5_REGION_INDEX, VFIO_PCI_ROM_REGION_INDEX,
 };
 
-char *fs_info_text(const struct vfio_device *d, const char *irq_lines)
+char *fs_info_text(struct vfio_device *d, const char *irq_lines)
 {
 	GString *s = g_string_new(NULL);
 	const struct vfio_pci_ids *ids = &d->ids;
 
-	g_string_append_printf(s, "address %s\n", d->name);
+	/* A vfio-user device has no PCI address on this machine: its name stands alone. */
+	g_string_append_printf(s, "%s %s\n", d->dma_space ? "name" : "address", d->name);
+	vfio_device_describe(d, s);
 	g_string_append_printf(s, "vendor 0x%04x\n", ids->vendor);
 	g_string_append_printf(s, "device 0x%04x\n", ids->device);
 	g_string_append_printf(s, "subsystem_vendor 0x%04x\n", ids->subsystem_vendor);

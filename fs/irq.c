@@ -21,8 +21,9 @@ struct fs_irq {
 	GSource **sources;        /* watching fds on the event loop */
 	uint64_t *counts;         /* interrupts per vector since mode was set */
 	guint epoch;              /* bumped at every mode change */
-	gint intx_on;             /* mode is INTx; atomic for the EOI fast path */
+	gint intx_on;             /* mode is an automasked INTx; atomic for the EOI fast path */
 	bool intx_masked;         /* INTx fired (VFIO masked it) and has not been ended */
+	bool intx_automasked;     /* the device masks INTx when it fires (its flags say so) */
 	bool gone;                /* the device was detached */
 	GList *readers;           /* struct fs_irq_reader * */
 };
@@ -196,7 +197,8 @@ static void take_events(struct fs_irq *irq, int fd, unsigned v)
 	if (read(fd, &n, sizeof(n)) != sizeof(n))
 		return;
 	irq->counts[v] += n;
-	if (irq->mode == FS_IRQ_INTX)
+	/* An INTx that is not automasked (vfio-user's) needs no end from us. */
+	if (irq->mode == FS_IRQ_INTX && irq->intx_automasked)
 		irq->intx_masked = true;
 	wake_readers(irq);
 }
@@ -323,7 +325,9 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 	irq->nvec = nvec;
 	irq->fds = fds;
 	irq->counts = g_new0(uint64_t, nvec);
-	g_atomic_int_set(&irq->intx_on, mode == FS_IRQ_INTX);
+	irq->intx_automasked = mode == FS_IRQ_INTX &&
+		(vfio_device_irq(vdev, VFIO_PCI_INTX_IRQ_INDEX)->flags & VFIO_IRQ_INFO_AUTOMASKED);
+	g_atomic_int_set(&irq->intx_on, irq->intx_automasked);
 	watch_vectors(irq);
 	/* An MSI is a memory write by the device: without bus mastering it is dropped. */
 	if (mode != FS_IRQ_INTX && vfio_device_enable_bus_master(vdev) < 0)
@@ -387,6 +391,8 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 	case FS_IRQ_CMD_UNMASK:
 		if (irq->mode != FS_IRQ_INTX)
 			return refuse(vdev, "unmask: INTx is not enabled");
+		if (!(vfio_device_irq(vdev, VFIO_PCI_INTX_IRQ_INDEX)->flags & VFIO_IRQ_INFO_MASKABLE))
+			return refuse(vdev, "unmask: this device's INTx is not maskable (nothing to unmask)");
 		irq->intx_masked = false;
 		return vfio_irq_unmask(vdev, irq->index, 0);
 	case FS_IRQ_CMD_TRIGGER:

@@ -623,13 +623,36 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 		fuse_reply_buf(req, name, len);
 }
 
+/*
+ * user.vfio.attach on the root: a shell can attach what mkdir cannot name, a
+ * vfio-user server's socket (an absolute path), or a PCI address.
+ */
+static int attach_by_xattr(struct vfiofs *fs, const char *value, size_t size)
+{
+	g_autofree char *what = g_strstrip(g_strndup(value, size));
+	char addr[VFIO_PCI_ADDR_LEN];
+	g_autoptr(GError) err = NULL;
+	bool ok;
+
+	if (what[0] == '/')
+		ok = fs_device_dir_attach_user(fs, what, NULL, &err);
+	else
+		ok = vfio_pci_addr_parse(what, addr, &err) && fs_device_dir_attach(fs, addr, NULL, &err);
+	if (ok)
+		return 0;
+	g_warning("attach %s: %s", what, err->message);
+	return vfio_error_errno(err);
+}
+
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
 			size_t size, int flags)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
 
 	(void)flags;
-	if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
+	if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_ATTACH) == 0)
+		fuse_reply_err(req, attach_by_xattr(fs_of(req), value, size));
+	else if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
 		fuse_reply_err(req, ENOTSUP);
 	else
 		fuse_reply_err(req, fs_dma_buffer_request_iova(n->buffer, value, size));

@@ -16,10 +16,9 @@ char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 	char *text;
 
 	if (n->kind == FS_CONTAINER) {
-		g_mutex_lock(&fs->container->lock);
-		text = fs_container_text(fs->container);
-		g_mutex_unlock(&fs->container->lock);
-		return text;
+		g_autoptr(vfio_container_info) info = vfio_container_info_take(fs->container);
+
+		return fs_container_text(info);
 	}
 	vdev = fs_device_get(n->dev);
 	if (!vdev)

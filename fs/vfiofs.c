@@ -23,6 +23,11 @@ bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err)
 	return fs_device_dir_attach(fs, pci_addr, NULL, err);
 }
 
+bool vfiofs_attach_user(struct vfiofs *fs, const char *socket_path, GError **err)
+{
+	return fs_device_dir_attach_user(fs, socket_path, NULL, err);
+}
+
 unsigned vfiofs_device_count(struct vfiofs *fs)
 {
 	unsigned count = 0;

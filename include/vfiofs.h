@@ -15,6 +15,7 @@
 /* Extended attributes. */
 #define VFIOFS_XATTR_IOVA   "user.vfio.iova"    /* dma/NAME: its IO virtual address */
 #define VFIOFS_XATTR_SOCKET "user.vfio.socket"  /* mount root: the hand-off socket */
+#define VFIOFS_XATTR_ATTACH "user.vfio.attach"  /* mount root, write: attach a socket path or PCI address */
 
 #include <linux/ioctl.h>
 #include <linux/vfio.h>

@@ -1,5 +1,5 @@
 /*
- * The vfiofs daemon: parse the command line, open the shared container,
+ * The vfiofs daemon: parse the command line, make the shared container,
  * attach the devices, mount, serve until unmount or a signal, then give
  * everything back (interrupts off, devices reset unless noreset).
  */
@@ -15,10 +15,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Attaches the named devices, or every device bound to vfio-pci; each refusal is one line on stderr. */
-static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named)
+/*
+ * Attaches the named devices (PCI and vfio-user), or, when none is named,
+ * every device bound to vfio-pci; each refusal is one line on stderr.
+ */
+static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named, GPtrArray *sockets)
 {
-	g_autoptr(GPtrArray) found = named->len ? NULL : vfio_sysfs_vfio_pci_devices();
+	g_autoptr(GPtrArray) found = named->len || sockets->len ? NULL : vfio_sysfs_vfio_pci_devices();
 	GPtrArray *devices = found ? found : named;
 
 	if (found && found->len == 0)
@@ -28,6 +31,12 @@ static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named)
 		g_autoptr(GError) err = NULL;
 
 		if (!vfiofs_attach(fs, devices->pdata[i], &err))
+			fprintf(stderr, "vfiofs: %s\n", err->message);
+	}
+	for (guint i = 0; i < sockets->len; i++) {
+		g_autoptr(GError) err = NULL;
+
+		if (!vfiofs_attach_user(fs, sockets->pdata[i], &err))
 			fprintf(stderr, "vfiofs: %s\n", err->message);
 	}
 	return vfiofs_device_count(fs);
@@ -109,13 +118,11 @@ int main(int argc, char *argv[])
 		goto out_args;
 	}
 	vfiofs_log_init(o.fuse.foreground, o.fuse.debug);
-	container = vfio_container_new(&vfio_legacy_container_ops, &err);
-	if (!container) {
-		fprintf(stderr, "vfiofs: %s\n", err->message);
-		goto out_args;
-	}
-	if (o.iova_max)
-		vfio_container_set_iova_max(container, o.iova_max);
+	container = vfio_container_new(&(struct vfio_container_options){
+		.iova_max = o.iova_max,
+		.user_timeout_ms = o.user_timeout_ms,
+		.user_dma_by_message = o.user_dma_by_message,
+	});
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
 		.hugepages = o.hugepages,
@@ -128,7 +135,7 @@ int main(int argc, char *argv[])
 	se = fuse_session_new(&args, &vfiofs_ops, sizeof(vfiofs_ops), fs);
 	if (!se)
 		rc = 2;
-	else if (attach_devices(fs, o.devices) == 0)
+	else if (attach_devices(fs, o.devices, o.user_sockets) == 0)
 		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
 	else
 		rc = mount_and_serve(se, fs, &o);

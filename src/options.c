@@ -17,6 +17,9 @@ enum {
 	KEY_HELP,
 	KEY_VERSION,
 	KEY_ALLOW_OTHER,
+	KEY_VFIO_USER,
+	KEY_VFIO_USER_DMA,
+	KEY_VFIO_USER_TIMEOUT,
 };
 
 /* What the fuse_opt callback fills in. */
@@ -33,6 +36,9 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("device=", KEY_DEVICE),
 	FUSE_OPT_KEY("iova_max=", KEY_IOVA_MAX),
 	FUSE_OPT_KEY("intx_eoi=", KEY_INTX_EOI),
+	FUSE_OPT_KEY("vfio_user=", KEY_VFIO_USER),
+	FUSE_OPT_KEY("vfio_user_dma=", KEY_VFIO_USER_DMA),
+	FUSE_OPT_KEY("vfio_user_timeout=", KEY_VFIO_USER_TIMEOUT),
 	FLAG("hugepages", hugepages),
 	FLAG("noreset", noreset),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -80,6 +86,40 @@ static bool parse_intx_eoi(struct parse_state *s, const char *value)
 	return true;
 }
 
+/* Made absolute now: the daemon leaves its working directory when it goes to the background. */
+static bool parse_vfio_user(struct parse_state *s, const char *value)
+{
+	if (!*value) {
+		vfio_set_error(&s->error, EINVAL, "vfio_user=: expected the path of a vfio-user server's socket");
+		return false;
+	}
+	g_ptr_array_add(s->o->user_sockets, g_canonicalize_filename(value, NULL));
+	return true;
+}
+
+static bool parse_vfio_user_dma(struct parse_state *s, const char *value)
+{
+	if (strcmp(value, "fd") == 0 || strcmp(value, "message") == 0) {
+		s->o->user_dma_by_message = value[0] == 'm';
+		return true;
+	}
+	vfio_set_error(&s->error, EINVAL, "vfio_user_dma=%s: expected fd or message", value);
+	return false;
+}
+
+static bool parse_vfio_user_timeout(struct parse_state *s, const char *value)
+{
+	guint64 seconds;
+
+	if (!g_ascii_string_to_unsigned(value, 10, 1, 3600, &seconds, NULL)) {
+		vfio_set_error(&s->error, EINVAL,
+			       "vfio_user_timeout=%s: expected whole seconds from 1 to 3600", value);
+		return false;
+	}
+	s->o->user_timeout_ms = seconds * 1000;
+	return true;
+}
+
 static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct parse_state *s = data;
@@ -95,6 +135,12 @@ static int on_option(void *data, const char *arg, int key, struct fuse_args *out
 		return parse_iova_max(s, value) ? 0 : -1;
 	case KEY_INTX_EOI:
 		return parse_intx_eoi(s, value) ? 0 : -1;
+	case KEY_VFIO_USER:
+		return parse_vfio_user(s, value) ? 0 : -1;
+	case KEY_VFIO_USER_DMA:
+		return parse_vfio_user_dma(s, value) ? 0 : -1;
+	case KEY_VFIO_USER_TIMEOUT:
+		return parse_vfio_user_timeout(s, value) ? 0 : -1;
 	case KEY_HELP:
 		s->o->show_help = true;
 		return 0;
@@ -148,6 +194,7 @@ bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GErr
 
 	memset(o, 0, sizeof(*o));
 	o->devices = g_ptr_array_new_with_free_func(g_free);
+	o->user_sockets = g_ptr_array_new_with_free_func(g_free);
 	o->intx_eoi = VFIOFS_INTX_EOI_BAR;
 	s.positional = g_ptr_array_new_with_free_func(g_free);
 	if (fuse_opt_parse(args, &s, opt_spec, on_option) != 0) {
@@ -179,6 +226,7 @@ out:
 void vfiofs_options_clear(struct vfiofs_options *o)
 {
 	g_clear_pointer(&o->devices, g_ptr_array_unref);
+	g_clear_pointer(&o->user_sockets, g_ptr_array_unref);
 	g_clear_pointer(&o->source, g_free);
 	g_clear_pointer(&o->mountpoint, g_free);
 	free(o->fuse.mountpoint);
@@ -192,8 +240,13 @@ void vfiofs_options_usage(const char *prog)
 	       "Presents PCI devices bound to vfio-pci as directories of files.\n"
 	       "\n"
 	       "vfiofs options:\n"
-	       "    -o device=DDDD:BB:DD.F  attach this device (repeatable); default: every\n"
-	       "                            device bound to vfio-pci that can be opened\n"
+	       "    -o device=DDDD:BB:DD.F  attach this device (repeatable); default, when no\n"
+	       "                            device is named: every device bound to vfio-pci\n"
+	       "    -o vfio_user=SOCKET     attach the device a vfio-user server serves at\n"
+	       "                            SOCKET (repeatable); named after the socket file\n"
+	       "    -o vfio_user_dma=fd|message  map DMA buffers into vfio-user servers with\n"
+	       "                            descriptors (default) or for messages only\n"
+	       "    -o vfio_user_timeout=S  longest wait for a vfio-user reply (default 10)\n"
 	       "    -o iova_max=ADDR        highest IOVA handed out to DMA buffers\n"
 	       "    -o hugepages            back DMA buffers with huge pages\n"
 	       "    -o noreset              do not reset devices on attach and detach\n"

@@ -10,6 +10,9 @@
 
 struct vfiofs_options {
 	GPtrArray *devices;        /* canonical PCI addresses from -o device=, in order */
+	GPtrArray *user_sockets;   /* absolute paths from -o vfio_user=, in order */
+	bool user_dma_by_message;  /* -o vfio_user_dma=message */
+	unsigned user_timeout_ms;  /* -o vfio_user_timeout=; 0: the default */
 	char *source;              /* shown in the mount table only */
 	char *mountpoint;
 	uint64_t iova_max;         /* 0: the top of the kernel's IOVA ranges */

@@ -1,28 +1,43 @@
+/*
+ * The shared IOVA space: one allocator and one list of mappings, fed to every
+ * transport's DMA space.  A device attached later gets every mapping before it
+ * is usable; a mapping one space refuses is undone in the others.
+ */
 #define G_LOG_DOMAIN "container"
-#include "vfio/container.h"
+#include "vfio/container_private.h"
 #include "vfio/device.h"
 #include "vfio/error.h"
 #include "vfio/iova.h"
+#include "vfio/vfio_user.h"
 
 #include <string.h>
+#include <unistd.h>
 
-struct vfio_container *vfio_container_new(const struct vfio_container_ops *ops, GError **err)
+struct vfio_container *vfio_container_new(const struct vfio_container_options *o)
 {
 	struct vfio_container *c = g_new0(struct vfio_container, 1);
 
-	c->ops = ops;
-	c->fd = -1;
-	c->iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
+	c->opts = *o;
+	if (!c->opts.iova_max)
+		c->opts.iova_max = UINT64_MAX;
+	if (!c->opts.user_timeout_ms)
+		c->opts.user_timeout_ms = VFIO_USER_DEFAULT_TIMEOUT_MS;
 	c->devices = g_ptr_array_new();
 	c->mappings = g_ptr_array_new();
-	c->iova_max = UINT64_MAX;
-	c->iova = vfio_iova_allocator_new(c->iova_max);
+	c->spaces = g_ptr_array_new();
+	c->iova = vfio_iova_allocator_new(c->opts.iova_max);
 	g_mutex_init(&c->lock);
-	if (!ops->open(c, err)) {
-		vfio_container_free(c);
-		return NULL;
-	}
+	g_rw_lock_init(&c->map_lock);
 	return c;
+}
+
+static void kernel_close(struct vfio_kernel *k)
+{
+	if (!k)
+		return;
+	k->ops->close(k);
+	g_array_unref(k->iova_ranges);
+	g_free(k);
 }
 
 void vfio_container_free(struct vfio_container *c)
@@ -33,43 +48,88 @@ void vfio_container_free(struct vfio_container *c)
 		vfio_container_unmap(c, ((struct vfio_dma_mapping *)c->mappings->pdata[0])->iova, NULL);
 	while (c->devices->len)
 		vfio_container_detach(c, g_ptr_array_index(c->devices, c->devices->len - 1));
-	c->ops->close(c);
-	g_array_unref(c->iova_ranges);
+	kernel_close(c->kernel);
 	g_ptr_array_unref(c->devices);
 	g_ptr_array_unref(c->mappings);
+	g_ptr_array_unref(c->spaces);
 	vfio_iova_allocator_free(c->iova);
 	g_mutex_clear(&c->lock);
+	g_rw_lock_clear(&c->map_lock);
 	g_free(c);
 }
 
-static struct vfio_device *find_locked(struct vfio_container *c, const char *pci_addr)
+static struct vfio_device *find_locked(struct vfio_container *c, const char *name)
 {
 	for (guint i = 0; i < c->devices->len; i++) {
 		struct vfio_device *d = g_ptr_array_index(c->devices, i);
 
-		if (strcmp(d->name, pci_addr) == 0)
+		if (strcmp(d->name, name) == 0)
 			return d;
 	}
 	return NULL;
 }
 
-struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
-					  GError **err)
+bool vfio_container_has_device(struct vfio_container *c, const char *name)
 {
-	struct vfio_device *d;
+	bool found;
 
 	g_mutex_lock(&c->lock);
-	if (find_locked(c, pci_addr)) {
-		vfio_set_error(err, EEXIST, "%s is already attached", pci_addr);
-		g_mutex_unlock(&c->lock);
+	found = find_locked(c, name) != NULL;
+	g_mutex_unlock(&c->lock);
+	return found;
+}
+
+/* The kernel's container, opened on first use: no /dev/vfio for vfio-user alone. */
+static struct vfio_kernel *kernel_get(struct vfio_container *c, GError **err)
+{
+	struct vfio_kernel *k;
+
+	if (c->kernel)
+		return c->kernel;
+	k = g_new0(struct vfio_kernel, 1);
+	k->ops = &vfio_legacy_kernel_ops;
+	k->container = c;
+	k->fd = -1;
+	k->iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
+	if (!k->ops->open(k, err)) {
+		kernel_close(k);
 		return NULL;
 	}
-	d = g_new0(struct vfio_device, 1);
+	c->kernel = k;
+	return k;
+}
+
+static struct vfio_device *device_new(struct vfio_container *c, const char *name)
+{
+	struct vfio_device *d = g_new0(struct vfio_device, 1);
+
 	d->container = c;
 	d->fd = -1;
 	d->group = -1;
-	g_strlcpy(d->name, pci_addr, sizeof(d->name));
-	if (!c->ops->attach_device(c, d, err))
+	g_strlcpy(d->name, name, sizeof(d->name));
+	return d;
+}
+
+/* Lock held: the name is free (EEXIST otherwise). */
+static bool name_free(struct vfio_container *c, const char *name, GError **err)
+{
+	if (!find_locked(c, name))
+		return true;
+	vfio_set_error(err, EEXIST, "%s is already attached", name);
+	return false;
+}
+
+struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
+					  GError **err)
+{
+	struct vfio_kernel *k;
+	struct vfio_device *d;
+
+	g_mutex_lock(&c->lock);
+	if (!name_free(c, pci_addr, err) || !(k = kernel_get(c, err)))
+		goto err_unlock;
+	d = device_new(c, pci_addr);
+	if (!k->ops->attach_device(k, d, err))
 		goto err_free;
 	if (!vfio_device_setup(d, err))
 		goto err_detach;
@@ -80,9 +140,46 @@ struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *
 
 err_detach:
 	vfio_device_teardown(d);
-	c->ops->detach_device(c, d);
+	k->ops->detach_device(k, d);
 err_free:
 	g_free(d);
+err_unlock:
+	g_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+struct vfio_device *vfio_container_attach_user(struct vfio_container *c, const char *socket_path,
+					       const char *name, GError **err)
+{
+	struct vfio_user_options o = {
+		.timeout_ms = c->opts.user_timeout_ms,
+		.dma_by_message = c->opts.user_dma_by_message,
+	};
+	struct vfio_device *d;
+
+	g_mutex_lock(&c->lock);
+	if (!name_free(c, name, err))
+		goto err_unlock;
+	d = device_new(c, name);
+	if (!vfio_user_connect(d, socket_path, &o, err))
+		goto err_free;
+	if (!vfio_device_setup(d, err))
+		goto err_teardown;
+	/* Before the device is usable it reaches every buffer the others reach. */
+	if (!vfio_container_join_space(c, d->dma_space, err)) {
+		g_prefix_error(err, "%s: ", name);
+		goto err_teardown;
+	}
+	g_ptr_array_add(c->devices, d);
+	g_mutex_unlock(&c->lock);
+	g_info("attached %s (vfio-user, %s)", d->name, socket_path);
+	return d;
+
+err_teardown:
+	vfio_device_teardown(d);
+err_free:
+	g_free(d);
+err_unlock:
 	g_mutex_unlock(&c->lock);
 	return NULL;
 }
@@ -91,20 +188,15 @@ void vfio_container_detach(struct vfio_container *c, struct vfio_device *d)
 {
 	g_mutex_lock(&c->lock);
 	g_ptr_array_remove(c->devices, d);
+	/* A vfio-user server forgets the mappings with the connection. */
+	if (d->dma_space)
+		vfio_container_leave_space(c, d->dma_space);
 	vfio_device_teardown(d);
-	c->ops->detach_device(c, d);
+	if (!d->dma_space && c->kernel)
+		c->kernel->ops->detach_device(c->kernel, d);
 	g_mutex_unlock(&c->lock);
 	g_info("detached %s", d->name);
 	g_free(d);
-}
-
-void vfio_container_set_iova_max(struct vfio_container *c, uint64_t max)
-{
-	g_mutex_lock(&c->lock);
-	c->iova_max = max;
-	vfio_iova_allocator_free(c->iova);
-	c->iova = vfio_iova_allocator_new(max);
-	g_mutex_unlock(&c->lock);
 }
 
 static void mapping_free(struct vfio_dma_mapping *m)
@@ -113,31 +205,47 @@ static void mapping_free(struct vfio_dma_mapping *m)
 	g_free(m);
 }
 
-static guint mapping_index_from(const struct vfio_container *c, uint64_t iova)
+/* The index of the first mapping that ends at or after iova. */
+static guint mapping_index_from(GPtrArray *mappings, uint64_t iova)
 {
-	guint i = 0;
+	guint lo = 0, hi = mappings->len;
 
-	while (i < c->mappings->len &&
-	       ((struct vfio_dma_mapping *)c->mappings->pdata[i])->iova +
-	       ((struct vfio_dma_mapping *)c->mappings->pdata[i])->size - 1 < iova)
-		i++;
-	return i;
+	while (lo < hi) {
+		guint mid = (lo + hi) / 2;
+		const struct vfio_dma_mapping *m = mappings->pdata[mid];
+
+		if (m->iova + m->size - 1 < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-const struct vfio_dma_mapping *vfio_container_mapping_from(const struct vfio_container *c,
-							  uint64_t iova)
+static const struct vfio_dma_mapping *mapping_from(const struct vfio_container *c, uint64_t iova)
 {
-	guint i = mapping_index_from(c, iova);
+	guint i = mapping_index_from(c->mappings, iova);
 
 	return i < c->mappings->len ? c->mappings->pdata[i] : NULL;
+}
+
+/* Lock held: the valid IOVA ranges are the kernel IOMMU's, or all of them without one. */
+static void update_ranges(struct vfio_container *c)
+{
+	static const struct vfio_iova_span all = { 0, UINT64_MAX };
+	struct vfio_kernel *k = c->kernel;
+
+	if (k && k->iommu_model)
+		vfio_iova_set_ranges(c->iova, (const struct vfio_iova_span *)k->iova_ranges->data,
+				     k->iova_ranges->len);
+	else
+		vfio_iova_set_ranges(c->iova, &all, 1);
 }
 
 static bool take_iova(struct vfio_container *c, uint64_t size, uint64_t align,
 		      const uint64_t *fixed_iova, uint64_t *iova, GError **err)
 {
-	/* The valid ranges change when the IOMMU is set up anew: read them each time. */
-	vfio_iova_set_ranges(c->iova, (const struct vfio_iova_span *)c->iova_ranges->data,
-			     c->iova_ranges->len);
+	update_ranges(c);
 	if (!fixed_iova)
 		return vfio_iova_alloc(c->iova, size, align, iova, err);
 	*iova = *fixed_iova;
@@ -149,34 +257,72 @@ bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t
 	bool ok;
 
 	g_mutex_lock(&c->lock);
-	vfio_iova_set_ranges(c->iova, (const struct vfio_iova_span *)c->iova_ranges->data,
-			     c->iova_ranges->len);
+	update_ranges(c);
 	ok = vfio_iova_check(c->iova, iova, size ? size : 1, err);
 	g_mutex_unlock(&c->lock);
 	return ok;
 }
 
-bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t align,
-			uint64_t page_size, const uint64_t *fixed_iova, const char *label,
-			uint64_t *iova, GError **err)
+/* Unmaps m from the first n spaces; the first failure goes to err. */
+static bool unmap_from_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m, guint n,
+			      GError **err)
+{
+	bool ok = true;
+
+	for (guint i = 0; i < n; i++) {
+		struct vfio_dma_space *s = c->spaces->pdata[i];
+		g_autoptr(GError) e = NULL;
+
+		if (s->ops->unmap(s, m, &e))
+			continue;
+		g_warning("%s: %s", s->name, e->message);
+		if (ok)
+			g_propagate_error(err, g_steal_pointer(&e));
+		ok = false;
+	}
+	return ok;
+}
+
+static bool map_into_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m, GError **err)
+{
+	for (guint i = 0; i < c->spaces->len; i++) {
+		struct vfio_dma_space *s = c->spaces->pdata[i];
+
+		if (!s->ops->map(s, m, err)) {
+			unmap_from_spaces(c, m, i, NULL);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool vfio_container_map(struct vfio_container *c, void *vaddr, int fd, uint64_t size,
+			uint64_t align, uint64_t page_size, const uint64_t *fixed_iova,
+			const char *label, uint64_t *iova, GError **err)
 {
 	struct vfio_dma_mapping *m;
 	bool ok = false;
 
 	g_mutex_lock(&c->lock);
-	if (!c->iommu_model) {
+	if (!c->spaces->len) {
 		vfio_set_error(err, ENODEV, "no device is attached, so there is no IOMMU to map into");
 		goto out;
 	}
 	if (!take_iova(c, size, align, fixed_iova, iova, err))
 		goto out;
-	if (!c->ops->dma_map(c, vaddr, *iova, size, err)) {
+	m = g_new0(struct vfio_dma_mapping, 1);
+	*m = (struct vfio_dma_mapping){
+		.iova = *iova, .size = size, .page_size = page_size, .vaddr = vaddr,
+		.fd = fd, .fd_offset = 0, .label = g_strdup(label),
+	};
+	if (!map_into_spaces(c, m, err)) {
 		vfio_iova_release(c->iova, *iova);
+		mapping_free(m);
 		goto out;
 	}
-	m = g_new0(struct vfio_dma_mapping, 1);
-	*m = (struct vfio_dma_mapping){ *iova, size, page_size, vaddr, g_strdup(label) };
-	g_ptr_array_insert(c->mappings, mapping_index_from(c, *iova), m);
+	g_rw_lock_writer_lock(&c->map_lock);
+	g_ptr_array_insert(c->mappings, mapping_index_from(c->mappings, *iova), m);
+	g_rw_lock_writer_unlock(&c->map_lock);
 	ok = true;
 out:
 	g_mutex_unlock(&c->lock);
@@ -187,19 +333,20 @@ bool vfio_container_unmap(struct vfio_container *c, uint64_t iova, GError **err)
 {
 	struct vfio_dma_mapping *m;
 	guint i;
-	bool ok = true;
+	bool ok;
 
 	g_mutex_lock(&c->lock);
-	i = mapping_index_from(c, iova);
+	i = mapping_index_from(c->mappings, iova);
 	if (i == c->mappings->len || (m = c->mappings->pdata[i])->iova != iova) {
 		vfio_set_error(err, ENOENT, "no mapping starts at IOVA %#" G_GINT64_MODIFIER "x", iova);
 		g_mutex_unlock(&c->lock);
 		return false;
 	}
-	/* Without an IOMMU (every device detached) the kernel already dropped it. */
-	if (c->iommu_model)
-		ok = c->ops->dma_unmap(c, m->iova, m->size, err);
+	/* Out of the list first: a server's DMA request now misses it instead of racing the unmap. */
+	g_rw_lock_writer_lock(&c->map_lock);
 	g_ptr_array_remove_index(c->mappings, i);
+	g_rw_lock_writer_unlock(&c->map_lock);
+	ok = unmap_from_spaces(c, m, c->spaces->len, err);
 	vfio_iova_release(c->iova, m->iova);
 	mapping_free(m);
 	g_mutex_unlock(&c->lock);
@@ -209,6 +356,7 @@ bool vfio_container_unmap(struct vfio_container *c, uint64_t iova, GError **err)
 void vfio_container_relabel(struct vfio_container *c, uint64_t iova, const char *label)
 {
 	g_mutex_lock(&c->lock);
+	g_rw_lock_writer_lock(&c->map_lock);
 	for (guint i = 0; i < c->mappings->len; i++) {
 		struct vfio_dma_mapping *m = c->mappings->pdata[i];
 
@@ -217,16 +365,180 @@ void vfio_container_relabel(struct vfio_container *c, uint64_t iova, const char 
 			m->label = g_strdup(label);
 		}
 	}
+	g_rw_lock_writer_unlock(&c->map_lock);
 	g_mutex_unlock(&c->lock);
 }
 
-bool vfio_container_replay(struct vfio_container *c, GError **err)
+bool vfio_container_join_space(struct vfio_container *c, struct vfio_dma_space *s, GError **err)
 {
 	for (guint i = 0; i < c->mappings->len; i++) {
-		struct vfio_dma_mapping *m = c->mappings->pdata[i];
+		const struct vfio_dma_mapping *m = c->mappings->pdata[i];
 
-		if (!c->ops->dma_map(c, m->vaddr, m->iova, m->size, err))
+		if (s->ops->map(s, m, err))
+			continue;
+		while (i-- > 0)
+			s->ops->unmap(s, c->mappings->pdata[i], NULL);
+		return false;
+	}
+	g_ptr_array_add(c->spaces, s);
+	return true;
+}
+
+void vfio_container_leave_space(struct vfio_container *c, struct vfio_dma_space *s)
+{
+	g_ptr_array_remove(c->spaces, s);
+}
+
+/* Map lock held: [iova, iova + len) lies in back-to-back mappings. */
+static bool covered(const struct vfio_container *c, uint64_t iova, size_t len)
+{
+	uint64_t at = iova, end = iova + len;
+	const struct vfio_dma_mapping *m;
+
+	if (end < iova)
+		return false;
+	while (at < end) {
+		m = mapping_from(c, at);
+		if (!m || m->iova > at)
 			return false;
+		at = m->iova + m->size;
+		if (at == 0)  /* a mapping that ends at the top of the space */
+			return true;
 	}
 	return true;
+}
+
+ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_t len, bool whole,
+				  vfio_dma_fn fn, void *data)
+{
+	const struct vfio_dma_mapping *m;
+	size_t done = 0;
+	ssize_t rc = 0;
+
+	g_rw_lock_reader_lock(&c->map_lock);
+	m = mapping_from(c, iova);
+	if (!m || m->iova > iova || (whole && !covered(c, iova, len))) {
+		g_rw_lock_reader_unlock(&c->map_lock);
+		return -EFAULT;
+	}
+	do {
+		uint64_t at = iova + done;
+		size_t n = MIN(len - done, m->iova + m->size - at);
+
+		rc = fn((char *)m->vaddr + (at - m->iova), n, done, data);
+		done += n;
+	} while (rc >= 0 && whole && done < len && (m = mapping_from(c, iova + done)));
+	g_rw_lock_reader_unlock(&c->map_lock);
+	return rc < 0 ? rc : (ssize_t)done;
+}
+
+uint64_t vfio_container_dma_size(struct vfio_container *c)
+{
+	struct vfio_kernel *k;
+	uint64_t top;
+
+	g_mutex_lock(&c->lock);
+	k = c->kernel;
+	if (!c->spaces->len) {
+		g_mutex_unlock(&c->lock);
+		return 0;  /* no device, no IOMMU, no address space */
+	}
+	top = (k && k->iommu_model && k->iova_ranges->len)
+		? g_array_index(k->iova_ranges, struct vfio_iova_span, k->iova_ranges->len - 1).last
+		: UINT64_MAX;
+	top = MIN(top, c->opts.iova_max);
+	g_mutex_unlock(&c->lock);
+	/* off_t is signed: the space above 2^63 cannot be addressed through a file */
+	return top >= (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : top + 1;
+}
+
+off_t vfio_container_dma_seek(struct vfio_container *c, off_t off, int whence)
+{
+	const struct vfio_dma_mapping *m;
+	uint64_t end;
+
+	if (off < 0 || (uint64_t)off >= vfio_container_dma_size(c))
+		return -ENXIO;
+	g_rw_lock_reader_lock(&c->map_lock);
+	m = mapping_from(c, off);
+	if (whence == SEEK_DATA) {
+		off = m ? (off_t)MAX((uint64_t)off, m->iova) : -ENXIO;
+	} else if (m && m->iova <= (uint64_t)off) {
+		/* A hole starts where a run of back-to-back mappings ends. */
+		for (end = m->iova + m->size; (m = mapping_from(c, end)) && m->iova == end;)
+			end += m->size;
+		off = end;
+	}
+	g_rw_lock_reader_unlock(&c->map_lock);
+	return off;
+}
+
+static void device_info_clear(gpointer p)
+{
+	struct vfio_container_device_info *d = p;
+
+	g_free(d->name);
+	g_free(d->transport);
+}
+
+static void mapping_info_clear(gpointer p)
+{
+	g_free(((struct vfio_container_mapping_info *)p)->label);
+}
+
+static void info_add_kernel(struct vfio_container_info *info, const struct vfio_kernel *k)
+{
+	info->backend = k ? k->ops->name : "none";
+	info->iommu_model = k && k->iommu_model ? k->iommu_model : "none";
+	info->page_sizes = k && k->iommu_model ? k->page_sizes : 0;
+	if (k && k->iommu_model)
+		g_array_append_vals(info->ranges, k->iova_ranges->data, k->iova_ranges->len);
+}
+
+struct vfio_container_info *vfio_container_info_take(struct vfio_container *c)
+{
+	struct vfio_container_info *info = g_new0(struct vfio_container_info, 1);
+
+	info->ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
+	info->mappings = g_array_new(FALSE, FALSE, sizeof(struct vfio_container_mapping_info));
+	g_array_set_clear_func(info->mappings, mapping_info_clear);
+	info->devices = g_array_new(FALSE, FALSE, sizeof(struct vfio_container_device_info));
+	g_array_set_clear_func(info->devices, device_info_clear);
+	info->spaces = g_ptr_array_new_with_free_func(g_free);
+	g_mutex_lock(&c->lock);
+	info_add_kernel(info, c->kernel);
+	/* vfio-user alone: no IOMMU limits the space; servers map whole pages of the daemon's. */
+	if (c->spaces->len && !info->ranges->len) {
+		g_array_append_val(info->ranges, ((struct vfio_iova_span){ 0, UINT64_MAX }));
+		info->page_sizes = (uint64_t)sysconf(_SC_PAGESIZE);
+	}
+	for (guint i = 0; i < c->mappings->len; i++) {
+		const struct vfio_dma_mapping *m = c->mappings->pdata[i];
+		struct vfio_container_mapping_info mi = { m->iova, m->size, m->page_size, g_strdup(m->label) };
+
+		g_array_append_val(info->mappings, mi);
+	}
+	for (guint i = 0; i < c->devices->len; i++) {
+		const struct vfio_device *d = c->devices->pdata[i];
+		struct vfio_container_device_info di = {
+			g_strdup(d->name), g_strdup(d->ops->transport), d->group,
+		};
+
+		g_array_append_val(info->devices, di);
+	}
+	for (guint i = 0; i < c->spaces->len; i++)
+		g_ptr_array_add(info->spaces, g_strdup(((struct vfio_dma_space *)c->spaces->pdata[i])->name));
+	g_mutex_unlock(&c->lock);
+	return info;
+}
+
+void vfio_container_info_free(struct vfio_container_info *info)
+{
+	if (!info)
+		return;
+	g_array_unref(info->ranges);
+	g_array_unref(info->mappings);
+	g_array_unref(info->devices);
+	g_ptr_array_unref(info->spaces);
+	g_free(info);
 }

@@ -1,12 +1,16 @@
 /*
- * The one IOMMU context all attached devices share, reached through a table
- * of operations: the legacy type1 container now; iommufd later.
+ * The one IO virtual address space every attached device shares: one IOVA
+ * allocator and one list of DMA mappings, reaching every transport's DMA
+ * space (the kernel's type1 container when kernel devices are attached, and
+ * each vfio-user connection).  The struct is private to vfio/: fs/ works
+ * through these functions only.
  */
 #pragma once
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct vfio_container;
 struct vfio_device;
@@ -16,73 +20,83 @@ struct vfio_iova_span {
 	uint64_t last;  /* inclusive */
 };
 
-struct vfio_container_ops {
-	const char *name;
-	bool (*open)(struct vfio_container *c, GError **err);
-	void (*close)(struct vfio_container *c);
-	/* Gives d its device handle (d->fd, d->group, d->ops); sets up the IOMMU on first use. */
-	bool (*attach_device)(struct vfio_container *c, struct vfio_device *d, GError **err);
-	void (*detach_device)(struct vfio_container *c, struct vfio_device *d);
-	bool (*dma_map)(struct vfio_container *c, void *vaddr, uint64_t iova, uint64_t size,
-			GError **err);
-	bool (*dma_unmap)(struct vfio_container *c, uint64_t iova, uint64_t size, GError **err);
+struct vfio_container_options {
+	uint64_t iova_max;          /* highest IOVA handed out (inclusive); 0: no ceiling */
+	unsigned user_timeout_ms;   /* vfio-user: the longest wait for a reply; 0: default */
+	bool user_dma_by_message;   /* vfio-user: map buffers without descriptors */
 };
 
-/* A DMA mapping of the container: memory of the daemon's at an IOVA. */
-struct vfio_dma_mapping {
-	uint64_t iova;
-	uint64_t size;
-	uint64_t page_size;  /* of the memory behind it */
-	void *vaddr;
-	char *label;         /* what the user calls it (the buffer's name) */
-};
-
-struct vfio_container {
-	const struct vfio_container_ops *ops;
-	int fd;
-	const char *iommu_model;  /* e.g. "type1v2"; NULL until a device is attached */
-	uint64_t page_sizes;      /* bitmap of IOVA page sizes */
-	GArray *iova_ranges;      /* struct vfio_iova_span, ascending */
-	GPtrArray *devices;       /* struct vfio_device *, in attach order */
-	GPtrArray *mappings;      /* struct vfio_dma_mapping *, ascending IOVA */
-	struct vfio_iova_allocator *iova;
-	uint64_t iova_max;        /* the allocator's ceiling (inclusive) */
-	GMutex lock;              /* serialises attach, detach and mapping changes */
-	void *priv;               /* the backend's own state */
-};
-
-extern const struct vfio_container_ops vfio_legacy_container_ops;
-
-struct vfio_container *vfio_container_new(const struct vfio_container_ops *ops, GError **err);
-/* Detaches whatever is still attached and closes the container. */
+/* Opens nothing yet: /dev/vfio is opened when the first kernel device arrives. */
+struct vfio_container *vfio_container_new(const struct vfio_container_options *o);
+/* Unmaps every mapping, detaches whatever is still attached, closes. */
 void vfio_container_free(struct vfio_container *c);
 
-/* Opens the device at a canonical PCI address in this container; NULL and err on failure. */
+/* Opens the kernel device at a canonical PCI address; NULL and err on failure. */
 struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
 					  GError **err);
+/*
+ * Connects to the vfio-user server at socket_path and names the device
+ * name; every existing mapping reaches it before this returns.
+ */
+struct vfio_device *vfio_container_attach_user(struct vfio_container *c, const char *socket_path,
+					       const char *name, GError **err);
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d);
-
-/* The highest IOVA the allocator may hand out (default: no ceiling). */
-void vfio_container_set_iova_max(struct vfio_container *c, uint64_t max);
+/* True while a device of that name is attached. */
+bool vfio_container_has_device(struct vfio_container *c, const char *name);
 
 /*
- * Maps size bytes at vaddr for DMA by every device of the container: at
- * *fixed_iova if given, else at the lowest free IOVA aligned to align.
- * page_size (of the memory) is kept for the listing.
- * ENOSPC (no IOVA), EBUSY/EINVAL (fixed IOVA taken or invalid), ENOMEM
- * (locked-memory limit, named in the message), ENODEV (no device attached).
+ * Maps size bytes at vaddr (descriptor fd at offset 0 of it, or -1) for DMA
+ * by every device: at *fixed_iova if given, else at the lowest free IOVA
+ * aligned to align.  page_size (of the memory) is kept for the listing.  A
+ * transport that refuses undoes the others.  ENOSPC (no IOVA), EBUSY/EINVAL
+ * (fixed IOVA taken or invalid), ENOMEM (locked-memory limit, named in the
+ * message), ENODEV (no device attached), EIO (a vfio-user server refused).
  */
-bool vfio_container_map(struct vfio_container *c, void *vaddr, uint64_t size, uint64_t align,
-			uint64_t page_size, const uint64_t *fixed_iova, const char *label,
-			uint64_t *iova, GError **err);
-/* Unmaps the whole mapping that starts at iova, as it was mapped. */
+bool vfio_container_map(struct vfio_container *c, void *vaddr, int fd, uint64_t size,
+			uint64_t align, uint64_t page_size, const uint64_t *fixed_iova,
+			const char *label, uint64_t *iova, GError **err);
+/* Unmaps the whole mapping that starts at iova from every transport. */
 bool vfio_container_unmap(struct vfio_container *c, uint64_t iova, GError **err);
 void vfio_container_relabel(struct vfio_container *c, uint64_t iova, const char *label);
 /* Checks a fixed IOVA request now, without mapping (EINVAL or EBUSY). */
 bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t size, GError **err);
 
-/* With c->lock held: the first mapping that ends at or after iova, or NULL. */
-const struct vfio_dma_mapping *vfio_container_mapping_from(const struct vfio_container *c,
-							  uint64_t iova);
-/* Called by backends with c->lock held, after the IOMMU was set up anew: maps everything again. */
-bool vfio_container_replay(struct vfio_container *c, GError **err);
+/*
+ * Lets fn reach the memory mapped at [iova, iova + len): with whole, all of
+ * it or nothing (-EFAULT), across back-to-back mappings; without, the part
+ * up to the end of the mapping holding iova.  The mappings cannot change
+ * while fn runs, and fn must not call back into the container.  Returns
+ * what fn returned (< 0), else the bytes reached; -EFAULT if iova is in no
+ * mapping.
+ */
+typedef int (*vfio_dma_fn)(void *mem, size_t len, size_t done, void *data);
+ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_t len, bool whole,
+				  vfio_dma_fn fn, void *data);
+/* SEEK_DATA / SEEK_HOLE over the mappings from off; -ENXIO past the end or no data. */
+off_t vfio_container_dma_seek(struct vfio_container *c, off_t off, int whence);
+/* How far file offsets reach in the IOVA space (0 when nothing is attached). */
+uint64_t vfio_container_dma_size(struct vfio_container *c);
+
+/* A copy of what the container text shows, taken under the container's lock. */
+struct vfio_container_mapping_info {
+	uint64_t iova, size, page_size;
+	char *label;
+};
+struct vfio_container_device_info {
+	char *name;
+	char *transport;  /* "vfio-pci" or "vfio-user" */
+	int group;        /* IOMMU group, -1 for none */
+};
+struct vfio_container_info {
+	const char *backend;     /* kernel container backend ("legacy"), or "none" */
+	const char *iommu_model; /* "type1v2", "type1", or "none" */
+	uint64_t page_sizes;     /* bitmap */
+	GArray *ranges;          /* struct vfio_iova_span */
+	GArray *mappings;        /* struct vfio_container_mapping_info */
+	GArray *devices;         /* struct vfio_container_device_info */
+	GPtrArray *spaces;       /* char *: the DMA spaces every mapping reaches */
+};
+struct vfio_container_info *vfio_container_info_take(struct vfio_container *c);
+void vfio_container_info_free(struct vfio_container_info *info);
+typedef struct vfio_container_info vfio_container_info;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vfio_container_info, vfio_container_info_free)

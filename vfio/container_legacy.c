@@ -4,7 +4,7 @@
  * arrives (the kernel allows it no earlier).
  */
 #define G_LOG_DOMAIN "legacy"
-#include "vfio/container.h"
+#include "vfio/container_private.h"
 #include "vfio/device.h"
 #include "vfio/error.h"
 #include "vfio/group.h"
@@ -24,10 +24,14 @@ struct legacy {
 	int iommu_type;      /* VFIO_TYPE1v2_IOMMU or VFIO_TYPE1_IOMMU */
 };
 
-static bool legacy_open(struct vfio_container *c, GError **err)
+static const struct vfio_dma_space_ops legacy_space_ops;
+
+static bool legacy_open(struct vfio_kernel *c, GError **err)
 {
 	struct legacy *l;
 
+	c->space.ops = &legacy_space_ops;
+	c->space.priv = c;
 	c->fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (c->fd < 0) {
 		int e = errno;
@@ -58,7 +62,7 @@ static bool legacy_open(struct vfio_container *c, GError **err)
 	return true;
 }
 
-static void legacy_close(struct vfio_container *c)
+static void legacy_close(struct vfio_kernel *c)
 {
 	struct legacy *l = c->priv;
 
@@ -71,7 +75,7 @@ static void legacy_close(struct vfio_container *c)
 }
 
 /* Reads page sizes and valid IOVA ranges, now that the IOMMU is set. */
-static bool read_iommu_info(struct vfio_container *c, GError **err)
+static bool read_iommu_info(struct vfio_kernel *c, GError **err)
 {
 	struct vfio_iommu_type1_info query = { .argsz = sizeof(query) };
 	g_autofree struct vfio_iommu_type1_info *info = NULL;
@@ -115,7 +119,7 @@ static bool read_iommu_info(struct vfio_container *c, GError **err)
 	return true;
 }
 
-static bool set_iommu(struct vfio_container *c, GError **err)
+static bool set_iommu(struct vfio_kernel *c, GError **err)
 {
 	struct legacy *l = c->priv;
 
@@ -125,11 +129,12 @@ static bool set_iommu(struct vfio_container *c, GError **err)
 		return false;
 	}
 	c->iommu_model = l->iommu_type == VFIO_TYPE1v2_IOMMU ? "type1v2" : "type1";
+	c->space.name = l->iommu_type == VFIO_TYPE1v2_IOMMU ? "kernel type1v2" : "kernel type1";
 	return read_iommu_info(c, err);
 }
 
 /* The group of d, in the container: found, or opened and added. */
-static struct vfio_group *join_group(struct vfio_container *c, int num, GError **err)
+static struct vfio_group *join_group(struct vfio_kernel *c, int num, GError **err)
 {
 	struct legacy *l = c->priv;
 	struct vfio_group *g = g_hash_table_lookup(l->groups, GINT_TO_POINTER(num));
@@ -146,19 +151,20 @@ static struct vfio_group *join_group(struct vfio_container *c, int num, GError *
 		goto err_close;
 	}
 	/* The kernel drops mappings with the IOMMU: a new one gets them back. */
-	if (first && (!set_iommu(c, err) || !vfio_container_replay(c, err)))
+	if (first && (!set_iommu(c, err) || !vfio_container_join_space(c->container, &c->space, err)))
 		goto err_unset;
 	g_hash_table_insert(l->groups, GINT_TO_POINTER(num), g);
 	return g;
 
 err_unset:
+	c->iommu_model = NULL;
 	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
 err_close:
 	vfio_group_close(g);
 	return NULL;
 }
 
-static void leave_group(struct vfio_container *c, struct vfio_group *g)
+static void leave_group(struct vfio_kernel *c, struct vfio_group *g)
 {
 	struct legacy *l = c->priv;
 
@@ -169,13 +175,14 @@ static void leave_group(struct vfio_container *c, struct vfio_group *g)
 	vfio_group_close(g);
 	if (g_hash_table_size(l->groups) == 0) {
 		/* The kernel drops the IOMMU with the last group; the next attach learns it anew. */
+		vfio_container_leave_space(c->container, &c->space);
 		c->iommu_model = NULL;
 		c->page_sizes = 0;
 		g_array_set_size(c->iova_ranges, 0);
 	}
 }
 
-static bool legacy_attach_device(struct vfio_container *c, struct vfio_device *d, GError **err)
+static bool legacy_attach_device(struct vfio_kernel *c, struct vfio_device *d, GError **err)
 {
 	struct vfio_group *g;
 	int group, fd;
@@ -204,7 +211,7 @@ static bool legacy_attach_device(struct vfio_container *c, struct vfio_device *d
 	return true;
 }
 
-static void legacy_detach_device(struct vfio_container *c, struct vfio_device *d)
+static void legacy_detach_device(struct vfio_kernel *c, struct vfio_device *d)
 {
 	struct legacy *l = c->priv;
 	struct vfio_group *g = g_hash_table_lookup(l->groups, GINT_TO_POINTER(d->group));
@@ -215,13 +222,14 @@ static void legacy_detach_device(struct vfio_container *c, struct vfio_device *d
 	leave_group(c, g);
 }
 
-static bool legacy_dma_map(struct vfio_container *c, void *vaddr, uint64_t iova, uint64_t size,
-			   GError **err)
+static bool legacy_dma_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
 {
+	struct vfio_kernel *c = s->priv;
+	uint64_t iova = m->iova, size = m->size;
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
 		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uintptr_t)vaddr,
+		.vaddr = (uintptr_t)m->vaddr,
 		.iova = iova,
 		.size = size,
 	};
@@ -244,8 +252,11 @@ static bool legacy_dma_map(struct vfio_container *c, void *vaddr, uint64_t iova,
 	return true;
 }
 
-static bool legacy_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, GError **err)
+static bool legacy_dma_unmap(struct vfio_dma_space *s, const struct vfio_dma_mapping *m,
+			     GError **err)
 {
+	struct vfio_kernel *c = s->priv;
+	uint64_t iova = m->iova, size = m->size;
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap),
 		.iova = iova,
@@ -267,12 +278,15 @@ static bool legacy_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t s
 	return true;
 }
 
-const struct vfio_container_ops vfio_legacy_container_ops = {
+static const struct vfio_dma_space_ops legacy_space_ops = {
+	.map = legacy_dma_map,
+	.unmap = legacy_dma_unmap,
+};
+
+const struct vfio_kernel_ops vfio_legacy_kernel_ops = {
 	.name = "legacy",
 	.open = legacy_open,
 	.close = legacy_close,
 	.attach_device = legacy_attach_device,
 	.detach_device = legacy_detach_device,
-	.dma_map = legacy_dma_map,
-	.dma_unmap = legacy_dma_unmap,
 };

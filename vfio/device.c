@@ -11,7 +11,7 @@ static void map_areas(struct vfio_device *d, struct vfio_region *r)
 	for (guint i = 0; i < r->areas->len; i++) {
 		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
 
-		a->addr = d->ops->map_area(d, r, a);
+		a->addr = d->ops->map_area ? d->ops->map_area(d, r, a) : vfio_region_map_area(d, r, a);
 	}
 }
 
@@ -107,6 +107,13 @@ int vfio_device_enable_bus_master(struct vfio_device *d)
 		return -EIO;
 	g_info("%s: bus mastering enabled", d->name);
 	return 0;
+}
+
+void vfio_device_describe(struct vfio_device *d, GString *out)
+{
+	g_string_append_printf(out, "transport %s\n", d->ops->transport);
+	if (d->ops->describe)
+		d->ops->describe(d, out);
 }
 
 int vfio_device_reset(struct vfio_device *d)

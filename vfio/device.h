@@ -15,6 +15,10 @@
 
 struct vfio_container;
 struct vfio_device;
+struct vfio_dma_space;
+
+/* A device's name: a canonical PCI address, or a vfio-user device's socket name. */
+#define VFIO_DEVICE_NAME_MAX 256
 
 /* A part of a region the backend lets us map (VFIO "sparse mmap" areas). */
 struct vfio_mmap_area {
@@ -28,7 +32,8 @@ struct vfio_region {
 	const char *name;     /* "config", "bar0".."bar5", "rom" */
 	uint32_t flags;       /* VFIO_REGION_INFO_FLAG_* */
 	uint64_t size;        /* 0: the device does not implement it */
-	uint64_t fd_offset;   /* where the region starts in the device file */
+	uint64_t fd_offset;   /* where the region starts in mmap_fd */
+	int mmap_fd;          /* what its areas are mapped from (owned by the backend), or -1 */
 	GArray *areas;        /* struct vfio_mmap_area, ascending, may be empty */
 };
 
@@ -48,7 +53,7 @@ struct vfio_pci_ids {
 };
 
 struct vfio_device_ops {
-	const char *name;
+	const char *transport;  /* "vfio-pci", "vfio-user": what info calls it */
 	/* Fills flags, regions and irqs of d from the backend. */
 	bool (*query)(struct vfio_device *d, GError **err);
 	/* One access of exactly width bytes at off in r; 0 or -errno. */
@@ -56,7 +61,7 @@ struct vfio_device_ops {
 		    unsigned width, uint64_t off);
 	int (*write)(struct vfio_device *d, const struct vfio_region *r, const void *buf,
 		     unsigned width, uint64_t off);
-	/* Maps an mmap-able area into the daemon; NULL if it cannot. */
+	/* Maps an mmap-able area into the daemon; NULL if it cannot (NULL op: vfio_region_map_area). */
 	void *(*map_area)(struct vfio_device *d, const struct vfio_region *r,
 			  const struct vfio_mmap_area *a);
 	/*
@@ -67,15 +72,21 @@ struct vfio_device_ops {
 			uint32_t flags, const int32_t *fds);
 	/* 0, -ENOTTY without reset support, or another -errno. */
 	int (*reset)(struct vfio_device *d);
+	/* Appends the transport's own "key value" lines for info (may be NULL). */
+	void (*describe)(struct vfio_device *d, GString *out);
+	/* Releases what the backend holds (descriptors, connection, d->priv). */
 	void (*close)(struct vfio_device *d);
 };
 
 struct vfio_device {
 	struct vfio_container *container;
 	const struct vfio_device_ops *ops;
-	char name[VFIO_PCI_ADDR_LEN];
+	char name[VFIO_DEVICE_NAME_MAX];
 	int fd;               /* backend's device handle, -1 if none */
 	int group;            /* IOMMU group number, -1 if the backend has none */
+	/* The device's own DMA space (a vfio-user connection), NULL if it shares the kernel's. */
+	struct vfio_dma_space *dma_space;
+	void *priv;           /* the backend's own state */
 	uint32_t flags;       /* VFIO_DEVICE_FLAGS_* */
 	unsigned num_regions;
 	struct vfio_region *regions;
@@ -86,6 +97,12 @@ struct vfio_device {
 
 /* Backend over the kernel's VFIO device file (legacy groups, later iommufd). */
 extern const struct vfio_device_ops vfio_device_ioctl_ops;
+
+/* "transport NAME" and the backend's own lines, for info. */
+void vfio_device_describe(struct vfio_device *d, GString *out);
+/* Maps an mmap-able area of r from r->mmap_fd into the daemon; NULL if it cannot. */
+void *vfio_region_map_area(const struct vfio_device *d, const struct vfio_region *r,
+			   const struct vfio_mmap_area *a);
 
 /* Learns regions and irqs, maps what can be mapped, reads the PCI identity. */
 bool vfio_device_setup(struct vfio_device *d, GError **err);
@@ -113,9 +130,10 @@ int vfio_irq_trigger(struct vfio_device *d, unsigned index, unsigned vector);
 
 /*
  * Where a client maps the mmap-able area of r holding offset itself: a
- * descriptor it may mmap (owned by the device, not to be closed), the
+ * descriptor it may mmap (r->mmap_fd: owned by the device, not to be closed), the
  * offset to pass to mmap, and the area.  EINVAL if offset is in no
- * mmap-able area.
+ * mmap-able area; ENODEV if the backend has no descriptor for it (a
+ * vfio-user link that carries none).
  */
 int vfio_region_area_source(const struct vfio_device *d, const struct vfio_region *r,
 			    uint64_t offset, int *fd, uint64_t *fd_offset,

@@ -103,6 +103,7 @@ static bool ioctl_query(struct vfio_device *d, GError **err)
 
 		/* A region the kernel will not describe (VGA on most devices) is simply absent. */
 		fill_region(&d->regions[i], i, ri);
+		d->regions[i].mmap_fd = d->fd;  /* areas are mapped from the device file itself */
 	}
 	d->num_irqs = MIN(info.num_irqs, (unsigned)VFIO_PCI_NUM_IRQS);
 	d->irqs = g_new0(struct vfio_irq_index, d->num_irqs);
@@ -139,21 +140,6 @@ static int ioctl_write(struct vfio_device *d, const struct vfio_region *r, const
 	return n < 0 ? -errno : -EIO;
 }
 
-static void *ioctl_map_area(struct vfio_device *d, const struct vfio_region *r,
-			    const struct vfio_mmap_area *a)
-{
-	int prot = ((r->flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
-		   ((r->flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
-	void *addr = mmap(NULL, a->size, prot, MAP_SHARED, d->fd, r->fd_offset + a->offset);
-
-	if (addr == MAP_FAILED) {
-		g_debug("%s %s: area %#" G_GINT64_MODIFIER "x not mapped (%s); using read/write",
-			d->name, r->name, a->offset, g_strerror(errno));
-		return NULL;
-	}
-	return addr;
-}
-
 static int ioctl_set_irqs(struct vfio_device *d, unsigned index, unsigned start, unsigned count,
 			  uint32_t flags, const int32_t *fds)
 {
@@ -185,11 +171,10 @@ static void ioctl_close(struct vfio_device *d)
 }
 
 const struct vfio_device_ops vfio_device_ioctl_ops = {
-	.name = "ioctl",
+	.transport = "vfio-pci",
 	.query = ioctl_query,
 	.read = ioctl_read,
 	.write = ioctl_write,
-	.map_area = ioctl_map_area,
 	.set_irqs = ioctl_set_irqs,
 	.reset = ioctl_reset,
 	.close = ioctl_close,

@@ -10,7 +10,9 @@
 #include "vfio/mmio.h"
 
 #include <errno.h>
+#include <linux/vfio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The mapped area holding pos, or NULL; *run is how far the same path (mapped or not) goes. */
 static const struct vfio_mmap_area *area_at(const struct vfio_region *r, uint64_t pos,
@@ -93,12 +95,30 @@ int vfio_region_area_source(const struct vfio_device *d, const struct vfio_regio
 		const struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
 
 		if (offset >= a->offset && offset - a->offset < a->size) {
-			/* Backends over a device file: the client maps that file, as the daemon did. */
-			*fd = d->fd;
+			/* The client maps what the daemon mapped: the backend's descriptor for the region. */
+			*fd = r->mmap_fd;
 			*fd_offset = r->fd_offset + a->offset;
 			*area = *a;
-			return d->fd >= 0 ? 0 : -ENODEV;
+			return r->mmap_fd >= 0 ? 0 : -ENODEV;
 		}
 	}
 	return -EINVAL;
+}
+
+void *vfio_region_map_area(const struct vfio_device *d, const struct vfio_region *r,
+			   const struct vfio_mmap_area *a)
+{
+	int prot = ((r->flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
+		   ((r->flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
+	void *addr;
+
+	if (r->mmap_fd < 0)
+		return NULL;
+	addr = mmap(NULL, a->size, prot, MAP_SHARED, r->mmap_fd, r->fd_offset + a->offset);
+	if (addr == MAP_FAILED) {
+		g_debug("%s %s: area %#" G_GINT64_MODIFIER "x not mapped (%s); using read/write",
+			d->name, r->name, a->offset, g_strerror(errno));
+		return NULL;
+	}
+	return addr;
 }

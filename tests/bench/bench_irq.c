@@ -149,7 +149,7 @@ static void run(struct path *p, const char *test, const char *arg)
 static int run_direct(const char *addr, const char *test, const char *arg)
 {
 	GError *err = NULL;
-	struct vfio_container *c = vfio_container_new(&vfio_legacy_container_ops, &err);
+	struct vfio_container *c = vfio_container_new(&(struct vfio_container_options){ 0 });
 	struct path p = { .name = "direct", .trigger = direct_trigger, .wait = direct_wait };
 	int32_t fd;
 

@@ -91,7 +91,7 @@ static int run(const char *label, int fd, off_t base, off_t size, const char *te
 static int run_direct(const char *addr, const char *region, const char *test, long count)
 {
 	GError *err = NULL;
-	struct vfio_container *c = vfio_container_new(&vfio_legacy_container_ops, &err);
+	struct vfio_container *c = vfio_container_new(&(struct vfio_container_options){ 0 });
 	struct vfio_device *d = c ? vfio_container_attach(c, addr, &err) : NULL;
 	int rc = 1;
 

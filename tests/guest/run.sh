@@ -205,7 +205,13 @@ fi
     echo "MODE=$( ((shell)) && echo shell || echo command)"
     echo "BIND_DEVICES=$(shq "$BIND_DEVICES")"
     echo "UNBOUND_DEVICES=$(shq "$UNBOUND_DEVICES")"
-    echo "KEEP_VISIBLE=$(shq "$PWD")"
+    # The repo, and the vfio-user test peers built outside it (tests/vfio-user/build.sh).
+    vfu_build=${VFU_BUILD:-/var/tmp/vfiofs-vfu}
+    if [[ -d "$vfu_build" ]]; then
+        echo "KEEP_VISIBLE=$(shq "$PWD"$'\n'"$vfu_build")"
+    else
+        echo "KEEP_VISIBLE=$(shq "$PWD")"
+    fi
     echo "TTY_ROWS=$tty_rows TTY_COLS=$tty_cols"
     echo "ROOT_CACHE=${VFIOFS_GUEST_ROOT_CACHE:-loose}"
 } >"$WORK/guest.conf"
@@ -220,6 +226,7 @@ guest_env=(
     "VFIOFS_IVSHMEM=$IVSHMEM" "VFIOFS_IVSHMEM_FILE=$IVSHMEM_FILE"
     "VFIOFS_TESTDEV=$TESTDEV"
     "VFIOFS_TESTBED_WORK=$WORK"
+    "VFU_BUILD=${VFU_BUILD:-/var/tmp/vfiofs-vfu}"
 )
 ((shell)) && guest_env+=(debian_chroot=vfiofs-guest) # shows in bash's prompt
 guest_env+=("${extra_env[@]}")

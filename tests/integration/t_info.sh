@@ -67,7 +67,7 @@ t_begin container-shares-two-groups
 g0=$(group_of "$VFIOFS_EDU0")
 g1=$(group_of "$VFIOFS_EDU1")
 [ "$g0" != "$g1" ] || t_fail "the two edus share a group ($g0): testbed is wrong"
-grep -qx "device $VFIOFS_EDU0 $g0" "$C" && grep -qx "device $VFIOFS_EDU1 $g1" "$C" &&
+grep -qx "device $VFIOFS_EDU0 $g0 vfio-pci" "$C" && grep -qx "device $VFIOFS_EDU1 $g1 vfio-pci" "$C" &&
     expect_eq "$(grep -c '^device ' "$C")" 4 "devices in the container" && t_pass ||
     t_fail "container: $(cat "$C")"
 

@@ -25,6 +25,9 @@ int main(void)
 	register_sysfs_suite();
 	register_irq_text_suite();
 	register_iova_suite();
+	register_container_suite();
+	register_vfio_user_msg_suite();
+	register_vfio_user_conn_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run = CU_get_number_of_tests_run();

@@ -10,3 +10,6 @@ void register_options_suite(void);
 void register_sysfs_suite(void);
 void register_irq_text_suite(void);
 void register_iova_suite(void);
+void register_container_suite(void);
+void register_vfio_user_msg_suite(void);
+void register_vfio_user_conn_suite(void);
