@@ -1,7 +1,8 @@
 #!/bin/bash
 # vfio-user benchmarks, one run on the host (figures, not a test; root, /dev/fuse):
 #   bash tests/bench/vfu.sh            # LAT_N=20000 DMA_N=500 DMA_SIZE=65536 ROUNDS=3
-# Builds libvfio-user and the vfu_edu model (tests/vfio-user/build.sh), needs
+# Builds libvfio-user and the vfu_edu model (tests/vfio-user/build.sh; or
+# VFU_EDU=PATH names a vfu_edu binary to use as it is), needs
 # src/vfiofs and the bench programs built (bash scripts/build.sh), then
 # measures, ROUNDS times in turn so that the machine's noise hits every path:
 #  * a 4-byte read of vfu_edu's BAR0 at 0x04 (a register the model serves):
@@ -23,15 +24,19 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd -P)
-. tests/vfio-user/paths.sh || exit 2
+EDU=${VFU_EDU:-}                # a vfu_edu binary to use instead of building one
+if [ -z "$EDU" ]; then
+    . tests/vfio-user/paths.sh || exit 2
+    bash tests/vfio-user/build.sh || exit 1
+    EDU=$VFU_EDU
+fi
 LAT_N=${LAT_N:-20000}
 DMA_N=${DMA_N:-500}
 DMA_SIZE=${DMA_SIZE:-65536}
 ROUNDS=${ROUNDS:-3}
 B=tests/bench
 
-bash tests/vfio-user/build.sh || exit 1
-for p in src/vfiofs $B/bench_region $B/fuse_floor $B/vfu_direct; do
+for p in "$EDU" src/vfiofs $B/bench_region $B/fuse_floor $B/vfu_direct; do
     [ -x "$p" ] || { echo "vfu.sh: $p is not built (bash scripts/build.sh)" >&2; exit 1; }
 done
 
@@ -48,7 +53,7 @@ mkdir "$D/mnt" "$D/floor"
 
 wait_for() { local i; for ((i = 0; i < $2; i++)); do eval "$1" && return 0; sleep 0.1; done; echo "vfu.sh: timed out: $1" >&2; exit 1; }
 
-"$VFU_EDU" "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
+"$EDU" "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
 wait_for "grep -q ready $D/edu.out" 50
 
 # "... median X us ..." (vfu_direct) or "... median X ns" (bench_region): X in µs.
@@ -89,7 +94,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     keep mount_bar0 "$(run $B/bench_region file "$D/mnt/edu/bar0" lat "$LAT_N" 0x04 | med_us)" lower
     keep mount_bar2 "$(run $B/bench_region file "$D/mnt/edu/bar2" lat "$LAT_N" 0 | med_us)" lower
     truncate -s "$DMA_SIZE" "$D/mnt/dma/buf"
-    iova=$(getfattr -n user.vfio.iova --only-values "$D/mnt/dma/buf")
+    iova=$(getfattr --absolute-names -n user.vfio.iova --only-values "$D/mnt/dma/buf")
     for mode in message direct; do
         for dir in to from; do
             keep "mount_dma_${mode}_$dir" "$(run $B/bench_region edu-dma "$D/mnt/edu/bar0" "$iova" "$DMA_SIZE" $mode $dir "$DMA_N" | mibs)" higher
