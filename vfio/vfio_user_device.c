@@ -497,6 +497,9 @@ static bool space_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m
 	}
 	rc = vfio_user_conn_call(vu->conn, &call);
 	vfio_user_call_clear(&call);
+	/* A server that is gone reaches no memory: its failure must not refuse the buffer to the others. */
+	if (rc < 0 && vfio_user_conn_broken(vu->conn))
+		return true;
 	return rc < 0 ? space_failed(vu, rc, "DMA_MAP", m, err) : true;
 }
 
