@@ -108,7 +108,10 @@ run_mode() {
             if [ "$first" = EIO ]; then
                 check "$case: then ENODEV (got $r)" test "$r" = ENODEV
             else
-                check "$case: then the value again (got $r)" test "$r" = 0xbadc0de
+                # The request came on the twin socket, the reply on the main one: the
+                # client may have dropped the device just after that reply.
+                check "$case: then the value again or ENODEV (got $r)" \
+                    test "$r" = 0xbadc0de -o "$r" = ENODEV
             fi ;;
         silent)
             check "$case: read of the hostile BAR0 fails with EIO within $BOUND s (got $r in $t s)" \
