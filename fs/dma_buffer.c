@@ -303,19 +303,21 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *w
 			      off_t off)
 {
 	struct dma_request r = { req, wbuf };
-	ssize_t rc;
+	/* Once dma_reply has replied, the kernel may release h: hold what is used after. */
+	struct fs_device *dev = fs_device_ref(h->dev);
+	struct vfio_container *c = h->fs->container;
+	ssize_t rc = -ENODEV;
 
 	/* The view belongs to the device: once it is detached, so is its view. */
-	if (!fs_device_get(h->dev)) {
-		fuse_reply_err(req, ENODEV);
-		return;
+	if (fs_device_get(dev)) {
+		rc = vfio_container_dma_access(c, off, size, false, dma_reply, &r);
+		fs_device_put(dev);
 	}
-	rc = vfio_container_dma_access(h->fs->container, off, size, false, dma_reply, &r);
-	fs_device_put(h->dev);
-	if (rc >= 0)
-		return;
-	g_debug("%s/dma: nothing is mapped at IOVA %#jx", h->dev->name, (intmax_t)off);
-	fuse_reply_err(req, EIO);
+	if (rc == -EFAULT)
+		g_debug("%s/dma: nothing is mapped at IOVA %#jx", dev->name, (intmax_t)off);
+	if (rc < 0)
+		fuse_reply_err(req, rc == -ENODEV ? ENODEV : EIO);
+	fs_device_unref(dev);
 }
 
 static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)

@@ -71,8 +71,12 @@ void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what)
 {
 	if (!g_atomic_int_compare_and_exchange(&c->broken, 0, 1))
 		return;
-	g_warning("%s: the vfio-user server %s; the device fails every operation until it is re-attached",
-		  c->name, what);
+	/* Before VERSION completed the attach fails and says so itself. */
+	if (c->thread)
+		g_warning("%s: the vfio-user server %s; the device fails every operation until it is "
+			  "re-attached", c->name, what);
+	else
+		g_warning("%s: the vfio-user server %s", c->name, what);
 	/* Wakes the thread and any peer still writing. */
 	shutdown(c->fd, SHUT_RDWR);
 	if (c->twin_fd >= 0)
@@ -502,20 +506,35 @@ void vfio_user_call_clear(struct vfio_user_call *call)
 
 /* ------------------------------------------------------------- the thread */
 
-/* Blocks until fd is readable or the stop eventfd fires: true if fd is readable. */
-static bool wait_readable_or_stop(struct vfio_user_conn *c, int fd)
+/* What woke the connection's thread. */
+enum wake { WAKE_STOP, WAKE_TWIN, WAKE_MAIN };
+
+/*
+ * Blocks until the socket the server's requests come on is readable (the
+ * twin socket, else the main one), or the stop eventfd fires.  With a twin
+ * socket the main one is left to callers: watching it too would wake this
+ * thread for every reply, and the server sends no requests there.
+ */
+static enum wake wait_wake(struct vfio_user_conn *c)
 {
 	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = c->stop_fd, .events = POLLIN } };
+		struct pollfd p[3] = {
+			{ .fd = c->stop_fd, .events = POLLIN },
+			{ .fd = c->twin_fd, .events = POLLIN },  /* poll ignores a -1 */
+			{ .fd = c->twin_fd >= 0 ? -1 : c->fd, .events = POLLIN },
+		};
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return false;
+			return WAKE_STOP;
 		}
+		if (p[0].revents)
+			return WAKE_STOP;
 		if (p[1].revents)
-			return false;
-		return p[0].revents != 0;
+			return WAKE_TWIN;
+		if (p[2].revents)
+			return WAKE_MAIN;
 	}
 }
 
@@ -588,10 +607,13 @@ static bool idle_step(struct vfio_user_conn *c)
 static gpointer conn_thread(gpointer data)
 {
 	struct vfio_user_conn *c = data;
-	int fd = c->twin_fd >= 0 ? c->twin_fd : c->fd;
 
-	while (!vfio_user_conn_broken(c) && wait_readable_or_stop(c, fd)) {
-		if (!(c->twin_fd >= 0 ? twin_step(c) : idle_step(c)))
+	while (!vfio_user_conn_broken(c)) {
+		enum wake w = wait_wake(c);
+
+		if (w == WAKE_STOP)
+			break;
+		if (!(w == WAKE_TWIN ? twin_step(c) : idle_step(c)))
 			break;
 	}
 	return NULL;

@@ -28,6 +28,7 @@ int main(void)
 	register_container_suite();
 	register_vfio_user_msg_suite();
 	register_vfio_user_conn_suite();
+	register_vfio_user_device_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run = CU_get_number_of_tests_run();

@@ -13,3 +13,4 @@ void register_iova_suite(void);
 void register_container_suite(void);
 void register_vfio_user_msg_suite(void);
 void register_vfio_user_conn_suite(void);
+void register_vfio_user_device_suite(void);
