@@ -22,7 +22,7 @@ fi
 TIMEOUT=2                    # vfio_user_timeout for the mount, seconds
 BOUND=$((TIMEOUT + 3))       # the longest a failing operation may take
 MODES=(good garbage truncated oversized wrong-id unexpected unexpected-cmd silent die
-       dma-outside dma-outside:no-twin bad-version)
+       dma-outside dma-outside:no-twin bad-version bad-caps silent-version die-attach)
 [ $# -gt 0 ] && MODES=("$@")
 
 n=0 failed=0
@@ -89,8 +89,8 @@ run_mode() {
         dd if="$D/pattern" of="$M/dma/keep" bs=4096 conv=notrunc status=none
     check "$case: a DMA buffer before" cmp -s "$D/pattern" "$M/dma/keep"
 
-    if [ "$mode" = bad-version ]; then
-        check "$case: the device with a malformed VERSION reply is not attached" test ! -e "$M/hostile"
+    if [[ $mode == bad-version || $mode == bad-caps || $mode == silent-version || $mode == die-attach ]]; then
+        check "$case: the device that failed its attach has no directory" test ! -e "$M/hostile"
     else
         read -r r t < <(access read "$M/hostile/bar0" 0x04 4)
         case $mode in

@@ -19,6 +19,9 @@ misbehaves as MODE says:
                and DMA_READ of absurd counts, logs what the client answered,
                then answers the read normally
   bad-version  malformed JSON in the VERSION reply (nothing attaches)
+  bad-caps     well-formed JSON, capabilities of the wrong types (nothing attaches)
+  silent-version  never answers VERSION (nothing attaches, after the timeout)
+  die-attach   exits on the first REGION_INFO (during the attach)
   good         never misbehaves (to check the harness itself)
 
 The device: vendor 0x1234 device 0xbad0, one 4 KiB BAR0 (reads give
@@ -42,7 +45,7 @@ REPLY, NO_REPLY, ERROR = 1, 0x10, 0x20
 MAX_MSG = 1024 * 1024 + 32
 BAR0_SIZE, CONFIG_SIZE, CONFIG_INDEX, NUM_REGIONS, NUM_IRQS = 4096, 256, 7, 9, 5
 MODES = ("garbage", "truncated", "oversized", "wrong-id", "unexpected", "unexpected-cmd",
-         "silent", "die", "dma-outside", "bad-version", "good")
+         "silent", "die", "dma-outside", "bad-version", "bad-caps", "silent-version", "die-attach", "good")
 
 verbose = False
 
@@ -114,6 +117,8 @@ class Conn:
         except ValueError:
             client = {}
         log("client VERSION %d.%d %s" % (major, minor, client))
+        if self.mode == "silent-version":
+            return
         caps = {"max_msg_fds": 8, "max_data_xfer_size": 1048576, "migration": {"pgsize": 4096}}
         fds = []
         wants_twin = client.get("capabilities", {}).get("twin_socket", {}).get("supported")
@@ -123,7 +128,9 @@ class Conn:
             caps["twin_socket"] = {"supported": True, "fd_index": 0}
             fds = [theirs.fileno()]
         if self.mode == "bad-version":
-            text = b'{"capabilities": {"max_msg_fds": 8, "max_data_xfer_size": ]'
+            text = b'{"capabilities": {"max_msg_fds": 8, "max_data_xfer_size": ]\0'
+        elif self.mode == "bad-caps":
+            text = b'{"capabilities": {"max_msg_fds": "eight", "max_data_xfer_size": -1}}\0'
         else:
             text = json.dumps({"capabilities": caps}).encode() + b"\0"
         self.send(self.sock, h[0], VERSION, struct.pack("<HH", 0, 2) + text, fds=fds)
@@ -132,6 +139,9 @@ class Conn:
 
     def region_info(self, h, payload):
         argsz, _, index = struct.unpack_from("<III", payload)
+        if self.mode == "die-attach":
+            log("dying during the attach")
+            os._exit(3)
         size = {0: BAR0_SIZE, CONFIG_INDEX: CONFIG_SIZE}.get(index, 0)
         if index >= NUM_REGIONS:
             return self.reply_error(h, 22)
