@@ -21,7 +21,7 @@ else
 fi
 TIMEOUT=2                    # vfio_user_timeout for the mount, seconds
 BOUND=$((TIMEOUT + 3))       # the longest a failing operation may take
-MODES=(good garbage truncated oversized wrong-id unexpected unexpected-cmd silent die
+MODES=(good garbage truncated oversized wrong-id unexpected unexpected-cmd short-reply long-reply silent die
        dma-outside dma-outside:no-twin bad-version bad-caps silent-version die-attach)
 [ $# -gt 0 ] && MODES=("$@")
 

@@ -13,6 +13,8 @@ misbehaves as MODE says:
   unexpected   first a reply to a command never sent, then the proper reply
   unexpected-cmd  first a server request of a command the client never
                serves (DEVICE_GET_INFO), then the proper reply
+  short-reply  a well-framed reply carrying fewer data bytes than asked
+  long-reply   a well-framed reply carrying 4 KiB more data than asked
   silent       never replies (the connection stays open)
   die          exits in the middle of the request
   dma-outside  sends DMA_READ of an address outside every mapping, DMA_WRITE
@@ -44,7 +46,7 @@ SET_IRQS, REGION_READ, REGION_WRITE, DMA_READ, DMA_WRITE, RESET = 8, 9, 10, 11, 
 REPLY, NO_REPLY, ERROR = 1, 0x10, 0x20
 MAX_MSG = 1024 * 1024 + 32
 BAR0_SIZE, CONFIG_SIZE, CONFIG_INDEX, NUM_REGIONS, NUM_IRQS = 4096, 256, 7, 9, 5
-MODES = ("garbage", "truncated", "oversized", "wrong-id", "unexpected", "unexpected-cmd",
+MODES = ("garbage", "truncated", "oversized", "wrong-id", "unexpected", "unexpected-cmd", "short-reply", "long-reply",
          "silent", "die", "dma-outside", "bad-version", "bad-caps", "silent-version", "die-attach", "good")
 
 verbose = False
@@ -203,6 +205,14 @@ class Conn:
             sock.sendall(HDR.pack(msg_id, h[1], 0x7FFFFFFF, REPLY, 0) + payload[:16] + data)
         elif m == "wrong-id":
             self.send(sock, (msg_id + 1) & 0xFFFF, h[1], payload[:16] + data)
+        elif m == "short-reply":
+            ra = bytearray(payload[:16])
+            struct.pack_into("<I", ra, 12, len(data) // 2)
+            self.send(sock, msg_id, h[1], bytes(ra) + data[: len(data) // 2])
+        elif m == "long-reply":
+            ra = bytearray(payload[:16])
+            struct.pack_into("<I", ra, 12, len(data) + 4096)
+            self.send(sock, msg_id, h[1], bytes(ra) + data + os.urandom(4096))
         elif m == "unexpected":
             self.send(sock, (msg_id + 0x4000) & 0xFFFF, REGION_WRITE, payload[:16])
             return False
