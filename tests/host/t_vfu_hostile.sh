@@ -22,7 +22,7 @@ fi
 TIMEOUT=2                    # vfio_user_timeout for the mount, seconds
 BOUND=$((TIMEOUT + 3))       # the longest a failing operation may take
 MODES=(good garbage truncated oversized wrong-id unexpected unexpected-cmd short-reply long-reply silent die
-       dma-outside dma-outside:no-twin bad-version bad-caps silent-version die-attach)
+       dma-outside dma-outside:no-twin dma-flood bad-version bad-caps silent-version die-attach)
 [ $# -gt 0 ] && MODES=("$@")
 
 n=0 failed=0
@@ -99,6 +99,14 @@ run_mode() {
                 test "$r" = 0xbadc0de
             read -r r t < <(access read "$M/hostile/bar0" 0x04 4)
             check "$case: the device keeps working (got $r)" test "$r" = 0xbadc0de ;;
+        dma-flood)
+            # The answers to the flood fill the socket the server never reads: the read
+            # may still get its reply or fail, but within the bound.
+            check "$case: the value or EIO within $BOUND s (got $r in $t s)" \
+                awk -v r="$r" -v t="$t" -v b="$BOUND" 'BEGIN { exit !((r == "EIO" || r == "0xbadc0de") && t <= b) }'
+            read -r r t < <(access read "$M/hostile/bar0" 0x04 4)
+            check "$case: a later read answers or fails within $BOUND s (got $r in $t s)" \
+                awk -v r="$r" -v t="$t" -v b="$BOUND" 'BEGIN { exit !((r == "EIO" || r == "ENODEV" || r == "0xbadc0de") && t <= b) }' ;;
         unexpected-cmd)
             # A client may refuse the command with an error reply and go on, or drop the device.
             check "$case: EIO or the value within $BOUND s (got $r in $t s)" \

@@ -20,6 +20,8 @@ misbehaves as MODE says:
   dma-outside  sends DMA_READ of an address outside every mapping, DMA_WRITE
                and DMA_READ of absurd counts, logs what the client answered,
                then answers the read normally
+  dma-flood    floods the client with DMA_READ requests it never reads the
+               answers to (until the socket is full), then answers the read
   bad-version  malformed JSON in the VERSION reply (nothing attaches)
   bad-caps     well-formed JSON, capabilities of the wrong types (nothing attaches)
   silent-version  never answers VERSION (nothing attaches, after the timeout)
@@ -47,7 +49,7 @@ REPLY, NO_REPLY, ERROR = 1, 0x10, 0x20
 MAX_MSG = 1024 * 1024 + 32
 BAR0_SIZE, CONFIG_SIZE, CONFIG_INDEX, NUM_REGIONS, NUM_IRQS = 4096, 256, 7, 9, 5
 MODES = ("garbage", "truncated", "oversized", "wrong-id", "unexpected", "unexpected-cmd", "short-reply", "long-reply",
-         "silent", "die", "dma-outside", "bad-version", "bad-caps", "silent-version", "die-attach", "good")
+         "silent", "die", "dma-outside", "dma-flood", "bad-version", "bad-caps", "silent-version", "die-attach", "good")
 
 verbose = False
 
@@ -229,6 +231,9 @@ class Conn:
         elif m == "dma-outside":
             self.dma_outside()
             return False
+        elif m == "dma-flood":
+            self.dma_flood()
+            return False
         else:
             return False
         return True
@@ -258,6 +263,22 @@ class Conn:
         self.request(DMA_WRITE, struct.pack("<QQ", inside, 1 << 62) + b"x" * 64)
         self.request(DMA_READ, struct.pack("<QQ", inside, 1 << 62))
         self.request(DMA_READ, struct.pack("<QQ", (1 << 64) - 8, 16))   # wraps around
+
+    def dma_flood(self):
+        sock = self.twin or self.sock
+        inside = self.maps[0][0] if self.maps else 0
+        sent = 0
+        sock.setblocking(False)
+        try:
+            while sent < 100000:
+                data = HDR.pack(self.take_id(), DMA_READ, HDR.size + 16, 0, 0) + struct.pack("<QQ", inside, 4096)
+                sock.send(data)     # 32 bytes: whole or not at all on a stream socket with room
+                sent += 1
+        except BlockingIOError:
+            pass
+        finally:
+            sock.setblocking(True)
+        log("flooded the client with %d DMA_READ requests, reading none of the answers" % sent)
 
     # -- the loop ------------------------------------------------------------
 
