@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "device-dir"
 #include "fs/device_dir.h"
+#include "fs/event_loop.h"
 #include "fs/irq.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
@@ -95,6 +96,21 @@ static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const cha
 		g_info("%s: reset on %s", vdev->name, why);
 }
 
+static gboolean irq_lost_on_loop(gpointer data)
+{
+	fs_irq_lost(((struct fs_device *)data)->irq);
+	return G_SOURCE_REMOVE;
+}
+
+/* From the transport's thread, maybe with locks of ours held: the work waits for the loop. */
+static void on_device_lost(gpointer data)
+{
+	struct fs_device *dev = data;
+
+	fs_event_loop_invoke(dev->events, irq_lost_on_loop, fs_device_ref(dev),
+			     (GDestroyNotify)fs_device_unref);
+}
+
 /* Gives an attached device its directory; the directory takes the first reference. */
 static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vdev)
 {
@@ -110,7 +126,10 @@ static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vde
 	g_rw_lock_init(&dev->lock);
 	dev->vdev = vdev;
 	dev->irq = fs_irq_new(fs->events);
+	dev->events = fs->events;
 	g_strlcpy(dev->name, vdev->name, sizeof(dev->name));
+	/* The registration holds a reference until the device is detached. */
+	vfio_device_on_lost(vdev, on_device_lost, fs_device_ref(dev));
 
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_add(&fs->tree, fs->tree.root, vdev->name, FS_DEVICE_DIR, S_IFDIR | 0755);
@@ -199,6 +218,7 @@ void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
 		fs_irq_shutdown(dev->irq, vdev);
 		reset_quietly(fs, vdev, "detach");
 		vfio_container_detach(fs->container, vdev);
+		fs_device_unref(dev);  /* the lost handler's: it cannot run any more */
 	}
 	g_rw_lock_writer_unlock(&dev->lock);
 }

@@ -15,6 +15,7 @@ struct vfio_device;
 struct fs_device {
 	gint refs;
 	struct fs_irq *irq;        /* interrupts and the readers of the irq file */
+	struct fs_event_loop *events;  /* where work for a lost device is deferred to */
 	GRWLock lock;              /* read: a file operation; write: detach */
 	struct vfio_device *vdev;  /* NULL once detached */
 	char name[VFIO_DEVICE_NAME_MAX];

@@ -57,3 +57,9 @@ void fs_event_loop_free(struct fs_event_loop *l)
 	g_mutex_clear(&l->lock);
 	g_free(l);
 }
+
+void fs_event_loop_invoke(struct fs_event_loop *loop, GSourceFunc fn, gpointer data,
+			  GDestroyNotify destroy)
+{
+	g_main_context_invoke_full(fs_event_loop_context(loop), G_PRIORITY_DEFAULT, fn, data, destroy);
+}

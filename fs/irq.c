@@ -434,6 +434,14 @@ void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev)
 	g_mutex_unlock(&irq->lock);
 }
 
+void fs_irq_lost(struct fs_irq *irq)
+{
+	g_mutex_lock(&irq->lock);
+	irq->gone = true;
+	release_waiters(irq, ENODEV);
+	g_mutex_unlock(&irq->lock);
+}
+
 /*
  * The end of an INTx interrupt is a BAR access that begins after the
  * interrupt fired: the write that raises it does not end it, the write that

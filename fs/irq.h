@@ -30,6 +30,8 @@ int fs_irq_apply(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_i
 void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev);
 /* The device is going away: interrupts off, waiting readers get ENODEV, pollers wake. */
 void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev);
+/* The transport lost the device: waiting readers get ENODEV, pollers wake; no VFIO call. */
+void fs_irq_lost(struct fs_irq *irq);
 /*
  * intx_eoi=bar: before a BAR access, whether an INTx interrupt is waiting for
  * its end; if so, fs_irq_eoi_end() after the access unmasks it.

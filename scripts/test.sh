@@ -1,10 +1,11 @@
 #!/bin/bash
 # Installs what is missing, builds, and runs every test: the CUnit unit tests
-# on the host, then the integration suite in a QEMU guest against the real
-# kernel VFIO driver. Ends with "N passed, N failed"; exits non-zero if any
+# on the host, the libFuzzer targets (tests/fuzz/, briefly), the host tier (vfio-user devices served by libvfio-user
+# models, tests/host/), then the integration suite in a QEMU guest against
+# the real kernel VFIO driver. Ends with "N passed, N failed"; exits non-zero if any
 # test failed or none ran.
 #   scripts/test.sh                 everything
-#   scripts/test.sh t_regions.sh    the unit tests and one guest scenario
+#   scripts/test.sh t_regions.sh    the unit tests, the host tier and one guest scenario
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,23 @@ grep -E '^(Suite|  Test)|Run Summary|unit:' "$log/unit" | grep -v '\.\.\.passed$
 read -r up uf <<<"$(counts "$log/unit")"
 : "${up:=0}" "${uf:=1}"
 
+# libFuzzer over every parser of outside input, a bounded time per target.
+FUZZ_TIME=${FUZZ_TIME:-10} sh tests/fuzz/run.sh 2>&1 | tee "$log/fuzz"
+fuzz_rc=${PIPESTATUS[0]}
+read -r fp ff <<<"$(counts "$log/fuzz")"
+: "${fp:=0}" "${ff:=0}"
+if [ "$fuzz_rc" != 0 ] && [ "$ff" = 0 ]; then ff=1; echo "fuzzing failed (exit $fuzz_rc)"; fi
+
+# The host tier; exit 77 (no libvfio-user source to build from) counts nothing.
+bash tests/host/all.sh 2>&1 | tee "$log/host"
+host_rc=${PIPESTATUS[0]}
+hp=0 hf=0
+if [ "$host_rc" != 77 ]; then
+    read -r hp hf <<<"$(counts "$log/host")"
+    : "${hp:=0}" "${hf:=0}"
+    if [ "$host_rc" != 0 ] && [ "$hf" = 0 ]; then hf=1; echo "host tier failed (exit $host_rc)"; fi
+fi
+
 bash tests/guest/run.sh --timeout 2400 -- sh tests/integration/all.sh "$@" 2>&1 | tee "$log/guest"
 guest_rc=${PIPESTATUS[0]}
 read -r gp gf <<<"$(counts "$log/guest")"
@@ -30,8 +48,8 @@ read -r gp gf <<<"$(counts "$log/guest")"
 if [ "$guest_rc" != 0 ] && [ "$gf" = 0 ]; then gf=1; echo "guest run failed (exit $guest_rc)"; fi
 [ "$unit_rc" != 0 ] && [ "$uf" = 0 ] && uf=1
 
-total_p=$((up + gp))
-total_f=$((uf + gf))
+total_p=$((up + fp + hp + gp))
+total_f=$((uf + ff + hf + gf))
 echo
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]

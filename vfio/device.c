@@ -109,6 +109,32 @@ int vfio_device_enable_bus_master(struct vfio_device *d)
 	return 0;
 }
 
+static void tell_lost(struct vfio_device *d)
+{
+	void (*fn)(void *) = g_atomic_pointer_get(&d->lost_fn);
+
+	if (fn && g_atomic_int_get(&d->lost) && g_atomic_int_compare_and_exchange(&d->lost_told, 0, 1))
+		fn(d->lost_data);
+}
+
+void vfio_device_on_lost(struct vfio_device *d, void (*fn)(void *data), void *data)
+{
+	d->lost_data = data;
+	g_atomic_pointer_set(&d->lost_fn, fn);
+	tell_lost(d);
+}
+
+void vfio_device_mark_lost(struct vfio_device *d)
+{
+	g_atomic_int_set(&d->lost, 1);
+	tell_lost(d);
+}
+
+bool vfio_device_is_lost(const struct vfio_device *d)
+{
+	return g_atomic_int_get(&d->lost);
+}
+
 void vfio_device_describe(struct vfio_device *d, GString *out)
 {
 	g_string_append_printf(out, "transport %s\n", d->ops->transport);

@@ -87,6 +87,10 @@ struct vfio_device {
 	/* The device's own DMA space (a vfio-user connection), NULL if it shares the kernel's. */
 	struct vfio_dma_space *dma_space;
 	void *priv;           /* the backend's own state */
+	gint lost;            /* the transport lost the device for good (atomic) */
+	gint lost_told;       /* the lost handler ran (atomic) */
+	void (*lost_fn)(void *data);
+	void *lost_data;
 	uint32_t flags;       /* VFIO_DEVICE_FLAGS_* */
 	unsigned num_regions;
 	struct vfio_region *regions;
@@ -97,6 +101,16 @@ struct vfio_device {
 
 /* Backend over the kernel's VFIO device file (legacy groups, later iommufd). */
 extern const struct vfio_device_ops vfio_device_ioctl_ops;
+
+/*
+ * fn(data) runs once, on whatever thread notices, when the transport loses
+ * the device for good (a vfio-user server that died or broke the protocol),
+ * at once if it already has.  It must not block: defer real work.
+ */
+void vfio_device_on_lost(struct vfio_device *d, void (*fn)(void *data), void *data);
+/* For transports: the device is gone; every later access fails with ENODEV. */
+void vfio_device_mark_lost(struct vfio_device *d);
+bool vfio_device_is_lost(const struct vfio_device *d);
 
 /* "transport NAME" and the backend's own lines, for info. */
 void vfio_device_describe(struct vfio_device *d, GString *out);

@@ -54,6 +54,9 @@ static ssize_t region_access(struct vfio_device *d, const struct vfio_region *r,
 {
 	size_t done = 0;
 
+	/* A lost device's shared memory may outlive it: its files answer ENODEV all the same. */
+	if (vfio_device_is_lost(d))
+		return -ENODEV;
 	while (done < len) {
 		uint64_t pos = off + done, run_end;
 		const struct vfio_mmap_area *a = area_at(r, pos, &run_end);

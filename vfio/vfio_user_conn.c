@@ -44,6 +44,9 @@ struct vfio_user_conn {
 	int late_ids[LATE_IDS]; /* -1: free slot */
 	unsigned late_next;
 	gint broken;            /* atomic */
+	gint broken_told;       /* on_broken ran (atomic) */
+	void (*on_broken)(void *data);
+	void *on_broken_data;
 	GThread *thread;
 };
 
@@ -67,6 +70,22 @@ static void msg_in_clear(struct msg_in *m)
 
 /* ------------------------------------------------------------ state, errors */
 
+static void tell_broken(struct vfio_user_conn *c)
+{
+	void (*fn)(void *) = g_atomic_pointer_get(&c->on_broken);
+
+	if (fn && g_atomic_int_get(&c->broken) &&
+	    g_atomic_int_compare_and_exchange(&c->broken_told, 0, 1))
+		fn(c->on_broken_data);
+}
+
+void vfio_user_conn_on_broken(struct vfio_user_conn *c, void (*fn)(void *data), void *data)
+{
+	c->on_broken_data = data;
+	g_atomic_pointer_set(&c->on_broken, fn);
+	tell_broken(c);
+}
+
 void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what)
 {
 	if (!g_atomic_int_compare_and_exchange(&c->broken, 0, 1))
@@ -81,6 +100,7 @@ void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what)
 	shutdown(c->fd, SHUT_RDWR);
 	if (c->twin_fd >= 0)
 		shutdown(c->twin_fd, SHUT_RDWR);
+	tell_broken(c);
 }
 
 bool vfio_user_conn_broken(const struct vfio_user_conn *c)

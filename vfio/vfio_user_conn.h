@@ -94,5 +94,11 @@ void vfio_user_call_clear(struct vfio_user_call *call);
 /* Marks the connection broken with a warning naming the device and what the server did. */
 void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what);
 
+/*
+ * fn(data) runs once when the connection breaks for good (at once if it
+ * already has), on the thread that noticed: it must not block.
+ */
+void vfio_user_conn_on_broken(struct vfio_user_conn *c, void (*fn)(void *data), void *data);
+
 /* Stops the thread and closes the sockets. */
 void vfio_user_conn_free(struct vfio_user_conn *c);

@@ -567,6 +567,12 @@ static bool reconnect_without_twin(struct vu_device *vu, const char *path,
 	return vu->conn != NULL;
 }
 
+/* The server is gone for good: every file of the device answers ENODEV, waiting readers too. */
+static void vu_lost(void *data)
+{
+	vfio_device_mark_lost(data);
+}
+
 bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 		       const struct vfio_user_options *o, GError **err)
 {
@@ -593,5 +599,6 @@ bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 	d->dma_space = &vu->space;
 	d->fd = -1;
 	d->group = -1;
+	vfio_user_conn_on_broken(vu->conn, vu_lost, d);
 	return true;
 }

@@ -5,7 +5,8 @@
 . tests/integration/common.sh
 . tests/integration/edu_lib.sh
 
-MODEL=$VFU_BUILD/vfu_edu
+. tests/vfio-user/paths.sh
+MODEL=$VFU_EDU
 if [ ! -x "$MODEL" ]; then
     echo "# skipped: $MODEL is not built (bash tests/vfio-user/build.sh)"
     t_summary

@@ -1,0 +1,312 @@
+"""Interrupt checks of a vfu_edu device through a vfiofs mount, one per call:
+    python3 tests/host/vfu_irq.py CASE DEVICE_DIR
+Prints nothing and exits 0 when the check holds; otherwise prints why and
+exits 1. Every wait is bounded: blocking reads are guarded by an alarm,
+absence is checked with poll() and a short timeout.
+"""
+import errno
+import os
+import select
+import signal
+import struct
+import sys
+
+WAIT = 10
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def on_alarm(signum, frame):
+    raise Fail("timed out waiting for an interrupt")
+
+
+def irq_cmd(dev, text):
+    fd = os.open(dev + "/irq", os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def irq_errno(dev, text):
+    try:
+        irq_cmd(dev, text)
+        return "OK"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def w32(dev, off, value):
+    fd = os.open(dev + "/bar0", os.O_WRONLY)
+    os.pwrite(fd, struct.pack("<I", value), off)
+    os.close(fd)
+
+
+def w64(dev, off, value):
+    fd = os.open(dev + "/bar0", os.O_WRONLY)
+    os.pwrite(fd, struct.pack("<Q", value), off)
+    os.close(fd)
+
+
+def r32(dev, off):
+    fd = os.open(dev + "/bar0", os.O_RDONLY)
+    v = struct.unpack("<I", os.pread(fd, 4, off))[0]
+    os.close(fd)
+    return v
+
+
+def blocking_read(fd):
+    """One blocking read of the irq file, guarded by an alarm."""
+    signal.alarm(WAIT)
+    try:
+        data = os.read(fd, 4096)
+    finally:
+        signal.alarm(0)
+    return data.decode().splitlines()
+
+
+def readable(fd, timeout):
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    return bool(p.poll(int(timeout * 1000)))
+
+
+def info(dev):
+    out = {}
+    for line in open(dev + "/info"):
+        k, _, v = line.rstrip("\n").partition(" ")
+        out[k] = v
+    return out
+
+
+# ---- cases ----
+
+def msi_blocking(dev):
+    """msi 1, raise through 0x44: a blocking read returns 'msi 0 1'; status and acknowledge."""
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x44, 0x5)
+    lines = blocking_read(fd)
+    check(lines == ["msi 0 1"], "read %r, expected ['msi 0 1']" % lines)
+    check(r32(dev, 0x40) == 0x5, "status 0x40 is %#x, expected 0x5" % r32(dev, 0x40))
+    w32(dev, 0x48, 0x5)
+    check(r32(dev, 0x40) == 0, "status not acknowledged: %#x" % r32(dev, 0x40))
+    i = info(dev)
+    check(i.get("irq.mode") == "msi" and i.get("irq.vectors") == "1", "info irq.mode/vectors %r/%r"
+          % (i.get("irq.mode"), i.get("irq.vectors")))
+
+
+def msi_poll(dev):
+    """poll() says readable only once an interrupt arrived; O_NONBLOCK read is EAGAIN before."""
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    check(not readable(fd, 0.2), "readable before any interrupt")
+    try:
+        os.read(fd, 4096)
+        raise Fail("a non-blocking read with nothing pending returned data")
+    except BlockingIOError:
+        pass
+    w32(dev, 0x44, 0x1)
+    check(readable(fd, WAIT), "poll: not readable %d s after the interrupt" % WAIT)
+    lines = os.read(fd, 4096).decode().splitlines()
+    check(lines == ["msi 0 1"], "read %r after poll" % lines)
+    check(not readable(fd, 0.2), "still readable after the event was read")
+    w32(dev, 0x48, 0x1)
+
+
+def msi_vector(dev):
+    """msi 4, 0x4c triggers vector 3 alone."""
+    irq_cmd(dev, "msi 4\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 3)
+    lines = blocking_read(fd)
+    check(lines == ["msi 3 1"], "read %r, expected ['msi 3 1']" % lines)
+    check(r32(dev, 0x40) == 0, "0x4c must not touch the status")
+
+
+def msix_vectors(dev):
+    """msix 8, vectors 5 and 7 through 0x4c, each counted on its own line."""
+    irq_cmd(dev, "msix 8\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 5)
+    w32(dev, 0x4c, 7)
+    w32(dev, 0x4c, 7)
+    got = {}
+    while got != {"msix 5": 1, "msix 7": 2}:
+        check(readable(fd, WAIT), "events %r, expected msix 5 x1 and msix 7 x2" % got)
+        for line in os.read(fd, 4096).decode().splitlines():
+            mode, vec, count = line.split()
+            got["%s %s" % (mode, vec)] = got.get("%s %s" % (mode, vec), 0) + int(count)
+        check(all(k in ("msix 5", "msix 7") for k in got), "unexpected events %r" % got)
+
+
+def msix_many(dev):
+    """more MSI-X vectors than one message carries descriptors: every vector still fires."""
+    n = int(info(dev)["irq.msix.count"])
+    irq_cmd(dev, "msix %d\n" % n)
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    for v in sorted({0, 7, 8, 9, n // 2, n - 1}):
+        w32(dev, 0x4c, v)
+        lines = blocking_read(fd)
+        check(lines == ["msix %d 1" % v], "vector %d of %d: read %r" % (v, n, lines))
+    irq_cmd(dev, "off\n")
+
+
+def intx(dev):
+    """intx: a raise through 0x44 is 'intx 0 1'; INTx is not maskable, so unmask is EINVAL."""
+    irq_cmd(dev, "intx\n")
+    i = info(dev)
+    check(i.get("irq.intx.flags") == "eventfd", "irq.intx.flags %r" % i.get("irq.intx.flags"))
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x44, 0x2)
+    lines = blocking_read(fd)
+    check(lines == ["intx 0 1"], "read %r, expected ['intx 0 1']" % lines)
+    w32(dev, 0x48, 0x2)
+    # Not automasked: a second interrupt arrives without any unmask.
+    w32(dev, 0x44, 0x2)
+    lines = blocking_read(fd)
+    check(lines == ["intx 0 1"], "second INTx: read %r" % lines)
+    w32(dev, 0x48, 0x2)
+    e = irq_errno(dev, "unmask\n")
+    check(e == "EINVAL", "unmask of a non-maskable INTx: %s, expected EINVAL" % e)
+
+
+def trigger(dev):
+    """'trigger 0' fires vector 0 from software."""
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    irq_cmd(dev, "trigger 0\n")
+    lines = blocking_read(fd)
+    check(lines == ["msi 0 1"], "read %r after trigger 0" % lines)
+
+
+def factorial_irq(dev):
+    """0x3c bit0: the factorial's completion raises vector 0 and sets status bit 0."""
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x3c, 1)
+    w32(dev, 0x30, 6)
+    lines = blocking_read(fd)
+    check(lines == ["msi 0 1"], "read %r" % lines)
+    fd0 = os.open(dev + "/bar0", os.O_RDONLY)
+    result = struct.unpack("<Q", os.pread(fd0, 8, 0x38))[0]
+    check(result == 720, "6! read %d" % result)
+    check(r32(dev, 0x40) & 1, "status bit 0 not set")
+    w32(dev, 0x48, 0xffffffff)
+    w32(dev, 0x3c, 0)
+
+
+def dma_irq(dev):
+    """DMA cmd bit2: completion raises vector 0 and sets status bit 8."""
+    irq_cmd(dev, "msix 2\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w64(dev, 0x90, 0)          # an empty transfer still completes
+    w64(dev, 0x98, 1 | 4)
+    lines = blocking_read(fd)
+    check(lines == ["msix 0 1"], "read %r" % lines)
+    check(r32(dev, 0x40) & 0x100, "status bit 8 not set: %#x" % r32(dev, 0x40))
+    w32(dev, 0x48, 0x100)
+
+
+def broadcast(dev):
+    """every open irq file sees every interrupt, none from before it was opened."""
+    irq_cmd(dev, "msix 2\n")
+    r1 = os.open(dev + "/irq", os.O_RDONLY)
+    r2 = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 1)
+    check(blocking_read(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
+    check(blocking_read(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
+    r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    check(not readable(r3, 0.2), "a reader opened after the interrupt saw it")
+    w32(dev, 0x4c, 0)
+    check(blocking_read(r3) == ["msix 0 1"], "the late reader missed a later interrupt")
+    check(blocking_read(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
+
+
+def reset_turns_off(dev):
+    """reset turns interrupts off (a waiting read ends), and they can be set up again."""
+    import threading
+    irq_cmd(dev, "msix 2\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.3, lambda: open(dev + "/reset", "w").write("1")).start()
+    signal.alarm(WAIT)
+    data = os.read(fd, 4096)
+    signal.alarm(0)
+    check(data == b"", "a waiting read got %r across a reset" % data)
+    check(info(dev).get("irq.mode") == "off", "interrupts still on after reset")
+    irq_cmd(dev, "msix 2\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    w32(dev, 0x4c, 1)
+    check(blocking_read(fd) == ["msix 1 1"], "no event from the device after re-enabling")
+    irq_cmd(dev, "off\n")
+
+
+def rmdir_wakes_readers(dev):
+    """rmdir of the device ends a blocked read with ENODEV."""
+    import threading
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    threading.Timer(0.3, os.rmdir, (dev,)).start()
+    signal.alarm(WAIT)
+    try:
+        data = os.read(fd, 4096)
+        raise Fail("read returned %r after rmdir" % data)
+    except OSError as e:
+        check(e.errno == errno.ENODEV, "read after rmdir: %s" % errno.errorcode[e.errno])
+    finally:
+        signal.alarm(0)
+
+
+def blocked_reader(dev):
+    """(run in the background) a blocked read of irq ends when the server dies."""
+    fd = os.open(dev + "/irq", os.O_RDONLY)
+    print("open", flush=True)
+    signal.alarm(20)
+    try:
+        data = os.read(fd, 4096)
+        print("EOF" if data == b"" else "data %r" % data)
+    except OSError as e:
+        print(errno.errorcode[e.errno])
+    finally:
+        signal.alarm(0)
+
+
+def off(dev):
+    """off: ends open readers' streams, no events after it; bad commands are EINVAL."""
+    irq_cmd(dev, "msi 1\n")
+    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    irq_cmd(dev, "off\n")
+    check(readable(fd, WAIT) and os.read(fd, 4096) == b"", "a reader open across 'off' did not see end of file")
+    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    w32(dev, 0x44, 0x1)
+    check(not readable(fd, 0.3), "an event after 'off'")
+    w32(dev, 0x48, 0x1)
+    for bad in ("msi 5\n", "msix 9\n", "msi 0\n", "banana\n"):
+        e = irq_errno(dev, bad)
+        check(e == "EINVAL", "%r gave %s, expected EINVAL" % (bad.strip(), e))
+    check(info(dev).get("irq.mode") == "off", "irq.mode %r" % info(dev).get("irq.mode"))
+
+
+def no_descriptors(dev):
+    """Over a link without descriptors every irq mode is EOPNOTSUPP."""
+    for cmd in ("msi 1\n", "msix 1\n", "intx\n"):
+        e = irq_errno(dev, cmd)
+        # errno 95 is both EOPNOTSUPP and ENOTSUP on Linux (Python names it ENOTSUP)
+        check(e in ("EOPNOTSUPP", "ENOTSUP"), "%r gave %s, expected EOPNOTSUPP" % (cmd.strip(), e))
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGALRM, on_alarm)
+    case, dev = sys.argv[1], sys.argv[2]
+    try:
+        globals()[case](dev)
+    except (Fail, OSError) as e:
+        print(e)
+        sys.exit(1)
