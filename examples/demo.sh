@@ -45,7 +45,31 @@ rm "$M/dma/src" "$M/dma/dst"
 printf '\nWrite text into the ivshmem BAR (device memory backed by a host file) and read it back:\n'
 step "printf 'hello from vfiofs' | dd of=$M/$VFIOFS_IVSHMEM/bar2 conv=notrunc 2>/dev/null; dd if=$M/$VFIOFS_IVSHMEM/bar2 bs=17 count=1 2>/dev/null; echo"
 
+REPO=$(pwd)
+. tests/vfio-user/paths.sh
+model=
+if [ -x "$VFU_EDU" ]; then
+    printf '\nA device that is still a model: a vfio-user server (tests/vfio-user/vfu_edu.c),\n'
+    printf 'attached at run time beside the kernel devices, driven with the same dd lines:\n'
+    "$VFU_EDU" /tmp/fpga0.sock >/tmp/fpga0.out 2>&1 &
+    model=$!
+    i=0
+    while ! grep -q ready /tmp/fpga0.out && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    step "setfattr -n user.vfio.attach -v /tmp/fpga0.sock $M && ls $M"
+    step "grep -E '^(name|transport|socket) ' $M/fpga0/info"
+    step "dd if=$M/fpga0/bar0 bs=4 count=1 2>/dev/null | od -An -tx4"
+    printf '\nCompute 12! in the model: write 12 to 0x30, poll bit 0 of 0x34, read the 8-byte result at 0x38:\n'
+    printf '\014\000\000\000' | dd of="$M/fpga0/bar0" bs=4 seek=$((0x30 / 4)) conv=notrunc 2>/dev/null
+    i=0
+    while [ "$(dd if="$M/fpga0/bar0" bs=4 skip=$((0x34 / 4)) count=1 2>/dev/null | od -An -tu4 | tr -d ' ')" != 0 ] &&
+        [ $i -lt 100 ]; do sleep 0.01; i=$((i + 1)); done
+    echo "12! = $(dd if="$M/fpga0/bar0" bs=8 skip=$((0x38 / 8)) count=1 2>/dev/null | od -An -tu8 | tr -d ' ')  (expected 479001600)"
+    step "rmdir $M/fpga0"
+    kill "$model"
+fi
+
 step "umount $M"
 echo
 echo "Done: mounted, listed, read registers, computed a factorial in the device, waited for an"
-echo "interrupt, moved data by DMA, wrote device memory, and unmounted."
+echo "interrupt, moved data by DMA, wrote device memory${model:+, drove a device model over vfio-user,}"
+echo "and unmounted."

@@ -112,6 +112,10 @@ void vfio_device_on_lost(struct vfio_device *d, void (*fn)(void *data), void *da
 void vfio_device_mark_lost(struct vfio_device *d);
 bool vfio_device_is_lost(const struct vfio_device *d);
 
+/* What vfiofs calls VFIO PCI region and irq indexes ("bar0", "config", "msix"...); NULL past them. */
+const char *vfio_region_name(unsigned index);
+const char *vfio_irq_name(unsigned index);
+
 /* "transport NAME" and the backend's own lines, for info. */
 void vfio_device_describe(struct vfio_device *d, GString *out);
 /* Maps an mmap-able area of r from r->mmap_fd into the daemon; NULL if it cannot. */

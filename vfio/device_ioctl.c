@@ -15,20 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
-	[VFIO_PCI_BAR0_REGION_INDEX] = "bar0", [VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
-	[VFIO_PCI_BAR2_REGION_INDEX] = "bar2", [VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
-	[VFIO_PCI_BAR4_REGION_INDEX] = "bar4", [VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
-	[VFIO_PCI_ROM_REGION_INDEX] = "rom", [VFIO_PCI_CONFIG_REGION_INDEX] = "config",
-	[VFIO_PCI_VGA_REGION_INDEX] = "vga",
-};
-
-static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
-	[VFIO_PCI_INTX_IRQ_INDEX] = "intx", [VFIO_PCI_MSI_IRQ_INDEX] = "msi",
-	[VFIO_PCI_MSIX_IRQ_INDEX] = "msix", [VFIO_PCI_ERR_IRQ_INDEX] = "err",
-	[VFIO_PCI_REQ_IRQ_INDEX] = "req",
-};
-
 /* Region info with its capability chain; the kernel says how much room it needs. */
 static struct vfio_region_info *get_region_info(int fd, unsigned index)
 {
@@ -53,7 +39,7 @@ static void fill_region(struct vfio_region *r, unsigned index, const struct vfio
 	const char *p, *end;
 
 	r->index = index;
-	r->name = region_names[index];
+	r->name = vfio_region_name(index);
 	r->areas = g_array_new(FALSE, FALSE, sizeof(struct vfio_mmap_area));
 	if (!info)
 		return;
@@ -111,7 +97,7 @@ static bool ioctl_query(struct vfio_device *d, GError **err)
 		struct vfio_irq_info ii = { .argsz = sizeof(ii), .index = i };
 
 		d->irqs[i].index = i;
-		d->irqs[i].name = irq_names[i];
+		d->irqs[i].name = vfio_irq_name(i);
 		if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) == 0) {
 			d->irqs[i].flags = ii.flags;
 			d->irqs[i].count = ii.count;

@@ -43,6 +43,8 @@ struct vfio_user_conn {
 	uint16_t next_id;
 	int late_ids[LATE_IDS]; /* -1: free slot */
 	unsigned late_next;
+	GMutex scratch_lock;    /* one DMA_READ reply at a time uses scratch */
+	uint8_t *scratch;       /* max_recv_xfer bytes, made on first use */
 	gint broken;            /* atomic */
 	gint broken_told;       /* on_broken ran (atomic) */
 	void (*on_broken)(void *data);
@@ -337,8 +339,13 @@ static int answer_dma(struct vfio_user_conn *c, const struct msg_in *m, struct d
 		return 0;
 	if (!c->dma)
 		return EFAULT;
-	if (!req.write)
-		r->data = g_malloc(req.count);
+	if (!req.write) {
+		/* Memory already touched: a fresh megabyte per reply costs its page faults. */
+		g_mutex_lock(&c->scratch_lock);
+		if (!c->scratch)
+			c->scratch = g_malloc(c->max_recv_xfer);
+		r->data = c->scratch;
+	}
 	e = c->dma(c->dma_data, req.addr, req.write ? (void *)req.data : r->data, req.count, req.write);
 	if (e < 0) {
 		g_message("%s: DMA %s of %" G_GUINT64_FORMAT " bytes at IOVA %#" G_GINT64_MODIFIER
@@ -368,7 +375,8 @@ static int serve_request(struct vfio_user_conn *c, int fd, bool twin, const stru
 	}
 	e = answer_dma(c, m, &r);
 	if (m->h.flags & VFIO_USER_F_NO_REPLY) {
-		g_free(r.data);
+		if (r.data)
+			g_mutex_unlock(&c->scratch_lock);
 		return 0;
 	}
 	if (e) {
@@ -385,7 +393,8 @@ static int serve_request(struct vfio_user_conn *c, int fd, bool twin, const stru
 				      VFIO_USER_F_TYPE_REPLY);
 	}
 	rc = twin ? send_msg(c, fd, &r.h, iov, niov, NULL, 0) : send_main(c, &r.h, iov, niov, NULL, 0);
-	g_free(r.data);
+	if (r.data)
+		g_mutex_unlock(&c->scratch_lock);
 	if (rc < 0)
 		*why = "stopped taking our reply to its DMA request";
 	return rc;
@@ -641,6 +650,21 @@ static gpointer conn_thread(gpointer data)
 
 /* ------------------------------------------------------- setting up */
 
+/*
+ * Room for a whole message in flight: a 1 MiB DMA reply then goes out in
+ * one send instead of many, each a wake-up of both processes.  Root may go
+ * past the system's limit (the FORCE options); others get what it allows.
+ */
+static void widen_buffers(int fd)
+{
+	int size = 2 * VFIO_USER_DEFAULT_MAX_DATA_XFER + 4096;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static bool set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -666,7 +690,9 @@ struct vfio_user_conn *vfio_user_conn_new_fd(int fd, const struct vfio_user_conn
 		c->late_ids[i] = -1;
 	g_mutex_init(&c->lock);
 	g_mutex_init(&c->send_lock);
+	g_mutex_init(&c->scratch_lock);
 	set_nonblock(fd);
+	widen_buffers(fd);
 	return c;
 }
 
@@ -706,6 +732,7 @@ static void take_twin(struct vfio_user_conn *c, struct vfio_user_call *call)
 		c->twin_fd = call->reply_fds[c->caps.twin_fd_index];
 		call->reply_fds[c->caps.twin_fd_index] = -1;
 		set_nonblock(c->twin_fd);
+		widen_buffers(c->twin_fd);
 	} else if (c->caps.twin_socket) {
 		/* Promised but not delivered: the link between us drops descriptors. */
 		c->twin_lost = true;
@@ -787,6 +814,8 @@ void vfio_user_conn_free(struct vfio_user_conn *c)
 	close(c->stop_fd);
 	g_mutex_clear(&c->lock);
 	g_mutex_clear(&c->send_lock);
+	g_mutex_clear(&c->scratch_lock);
+	g_free(c->scratch);
 	g_free(c->name);
 	g_free(c);
 }

@@ -38,20 +38,6 @@ struct vu_device {
 	char *space_name;
 };
 
-static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
-	[VFIO_PCI_BAR0_REGION_INDEX] = "bar0", [VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
-	[VFIO_PCI_BAR2_REGION_INDEX] = "bar2", [VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
-	[VFIO_PCI_BAR4_REGION_INDEX] = "bar4", [VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
-	[VFIO_PCI_ROM_REGION_INDEX] = "rom", [VFIO_PCI_CONFIG_REGION_INDEX] = "config",
-	[VFIO_PCI_VGA_REGION_INDEX] = "vga",
-};
-
-static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
-	[VFIO_PCI_INTX_IRQ_INDEX] = "intx", [VFIO_PCI_MSI_IRQ_INDEX] = "msi",
-	[VFIO_PCI_MSIX_IRQ_INDEX] = "msix", [VFIO_PCI_ERR_IRQ_INDEX] = "err",
-	[VFIO_PCI_REQ_IRQ_INDEX] = "req",
-};
-
 static struct vu_device *vu_of(const struct vfio_device *d)
 {
 	return d->priv;
@@ -192,7 +178,7 @@ static int query_region(struct vu_device *vu, struct vfio_region *r, unsigned in
 	int rc;
 
 	r->index = index;
-	r->name = region_names[index];
+	r->name = vfio_region_name(index);
 	r->mmap_fd = -1;
 	r->areas = g_array_new(FALSE, FALSE, sizeof(struct vfio_mmap_area));
 	rc = region_info_call(vu, index, sizeof(struct vfio_region_info), &call, &ri);
@@ -224,7 +210,7 @@ static int query_irq(struct vu_device *vu, struct vfio_irq_index *irq, unsigned 
 	int rc = call_simple(vu, VFIO_USER_CMD_DEVICE_GET_IRQ_INFO, &q, sizeof(q), &call);
 
 	irq->index = index;
-	irq->name = irq_names[index];
+	irq->name = vfio_irq_name(index);
 	if (rc == -ENODEV || rc == -EIO)
 		return rc;
 	if (rc < 0)
@@ -497,6 +483,9 @@ static bool space_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m
 	}
 	rc = vfio_user_conn_call(vu->conn, &call);
 	vfio_user_call_clear(&call);
+	/* A server that is gone reaches no memory: its failure must not refuse the buffer to the others. */
+	if (rc < 0 && vfio_user_conn_broken(vu->conn))
+		return true;
 	return rc < 0 ? space_failed(vu, rc, "DMA_MAP", m, err) : true;
 }
 

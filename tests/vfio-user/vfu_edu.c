@@ -1,7 +1,7 @@
 /*
  * vfu_edu: an edu-like PCI device served over vfio-user, for vfiofs's tests.
  *
- *     vfu_edu [-v] [--once] [--msix-vectors N] SOCKET
+ *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] SOCKET
  *
  * Written against libvfio-user's public API (libvfio-user.h) only. The
  * register map is the one in the project's test contract; in short:
@@ -12,7 +12,7 @@
  *        thread), interrupt raise/acknowledge, and a DMA engine that moves
  *        data between the client's memory and BAR2, by DMA_READ/DMA_WRITE
  *        messages or directly through descriptor-backed mappings.
- *   BAR2 (64 KiB memory, backed by a memfd): [0, 0x4000) and
+ *   BAR2 (64 KiB memory unless --bar2-size, backed by a memfd): [0, 0x4000) and
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
  *
@@ -52,7 +52,8 @@
 
 #define EDU_IDENT       0x56465531u     /* "1UFV" in memory order */
 #define BAR0_SIZE       0x1000
-#define BAR2_SIZE       0x10000
+/* BAR2's size: 64 KiB unless --bar2-size asks for more (benchmarks move 1 MiB). */
+static uint64_t bar2_size = 0x10000;
 #define DMA_MAX         (1u << 20)
 #define FACT_MAX_N      20              /* 21! does not fit in 64 bits */
 
@@ -292,7 +293,7 @@ dma_run(struct edu *e, uint64_t cmd)
     uint64_t ram = to_ram ? e->dma_dst : e->dma_src;
     uint64_t len = e->dma_count;
 
-    if (len > DMA_MAX || dev > BAR2_SIZE || len > BAR2_SIZE - dev) {
+    if (len > DMA_MAX || dev > bar2_size || len > bar2_size - dev) {
         return EINVAL;
     }
     if (len == 0) {
@@ -488,7 +489,7 @@ bar2_access(vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset, bool is_writ
 {
     struct edu *e = vfu_get_private(ctx);
 
-    if (offset < 0 || (uint64_t)offset > BAR2_SIZE || count > BAR2_SIZE - (uint64_t)offset) {
+    if (offset < 0 || (uint64_t)offset > bar2_size || count > bar2_size - (uint64_t)offset) {
         errno = EINVAL;
         return -1;
     }
@@ -611,17 +612,17 @@ setup_bar2(struct edu *e)
     };
     int fd = memfd_create("vfu_edu-bar2", MFD_CLOEXEC);
 
-    if (fd < 0 || ftruncate(fd, BAR2_SIZE) != 0) {
+    if (fd < 0 || ftruncate(fd, bar2_size) != 0) {
         say("BAR2 memfd: %s", strerror(errno));
         return -1;
     }
-    e->bar2 = mmap(NULL, BAR2_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    e->bar2 = mmap(NULL, bar2_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (e->bar2 == MAP_FAILED) {
         say("BAR2 mmap: %s", strerror(errno));
         return -1;
     }
     /* libvfio-user keeps fd and hands it to the client with the region info. */
-    if (vfu_setup_region(e->ctx, VFU_PCI_DEV_BAR2_REGION_IDX, BAR2_SIZE, bar2_access,
+    if (vfu_setup_region(e->ctx, VFU_PCI_DEV_BAR2_REGION_IDX, bar2_size, bar2_access,
                          VFU_REGION_FLAG_RW | VFU_REGION_FLAG_MEM, areas, 2, fd, 0) != 0) {
         say("BAR2 region: %s", strerror(errno));
         return -1;
@@ -755,7 +756,8 @@ serve(struct edu *e, int sig_fd, bool once)
 static void
 usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] SOCKET\n", argv0);
+    fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] SOCKET\n",
+            argv0);
     exit(2);
 }
 
@@ -766,6 +768,7 @@ main(int argc, char *argv[])
         { "once", no_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
         { "msix-vectors", required_argument, NULL, 'm' },
+        { "bar2-size", required_argument, NULL, 'b' },
         { NULL, 0, NULL, 0 },
     };
     static struct edu edu = {
@@ -790,6 +793,16 @@ main(int argc, char *argv[])
                 usage(argv[0]);
             }
             e->msix_vectors = n;
+            break;
+        }
+        case 'b': {
+            /* A BAR is a power of two; the sparse areas need at least 64 KiB. */
+            char *end;
+            unsigned long long n = strtoull(optarg, &end, 0);
+            if (*end != '\0' || n < 0x10000 || n > (1ULL << 30) || (n & (n - 1))) {
+                usage(argv[0]);
+            }
+            bar2_size = n;
             break;
         }
         default: usage(argv[0]);
