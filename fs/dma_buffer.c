@@ -6,6 +6,7 @@
 #include "vfio/container.h"
 #include "vfio/dma_memory.h"
 #include "vfio/error.h"
+#include "vfio/fault_guard.h"
 #include "vfio/iova.h"
 
 #include <errno.h>
@@ -244,6 +245,7 @@ static void buffer_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 			 off_t off)
 {
 	struct fs_dma_buffer *b = h->node->buffer;
+	int rc;
 
 	g_mutex_lock(&b->lock);
 	if ((uint64_t)off >= b->size) {
@@ -254,8 +256,14 @@ static void buffer_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 		return;
 	}
 	size = MIN(size, b->size - off);
-	memcpy((char *)b->mem.addr + off, buf, size);
+	rc = vfio_guarded_copy((char *)b->mem.addr + off, buf, size);
 	g_mutex_unlock(&b->lock);
+	if (rc < 0) {
+		g_warning("dma/%s: the buffer's memory is gone at %jd (a client punched a hole in a "
+			  "hugetlb buffer and no huge page is free): EIO", b->name, (intmax_t)off);
+		fuse_reply_err(req, EIO);
+		return;
+	}
 	fuse_reply_write(req, size);
 }
 
@@ -291,7 +299,9 @@ static int dma_reply(void *mem, size_t len, size_t done, void *data)
 
 	(void)done;
 	if (r->wbuf) {
-		memcpy(mem, r->wbuf, len);
+		/* A fault (see vfio/fault_guard.h) is answered by the caller: EIO. */
+		if (vfio_guarded_copy(mem, r->wbuf, len) < 0)
+			return -EIO;
 		fuse_reply_write(r->req, len);
 	} else {
 		fuse_reply_buf(r->req, mem, len);
@@ -315,6 +325,9 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *w
 	}
 	if (rc == -EFAULT)
 		g_debug("%s/dma: nothing is mapped at IOVA %#jx", dev->name, (intmax_t)off);
+	if (rc == -EIO)
+		g_warning("%s/dma: the memory at IOVA %#jx is gone (a client punched a hole in a "
+			  "hugetlb buffer and no huge page is free): EIO", dev->name, (intmax_t)off);
 	if (rc < 0)
 		fuse_reply_err(req, rc == -ENODEV ? ENODEV : EIO);
 	fs_device_unref(dev);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <linux/memfd.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,15 +15,25 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 	return (v + to - 1) / to * to;
 }
 
-/* A memfd of size bytes with its space allocated now, so that a shortage shows here. */
+/*
+ * Why the seals: the memfd leaves the daemon (the hand-off socket, vfio-user
+ * DMA_MAP), and a holder that could shrink it would make the daemon's next
+ * access to the cut-off pages a SIGBUS. SHRINK and GROW fix the size for
+ * good; SEAL stops anyone adding F_SEAL_FUTURE_WRITE, which would refuse
+ * writable mappings to every later client.
+ */
+#define BUFFER_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+/* A sealed memfd of size bytes with its space allocated now, so that a shortage shows here. */
 static int sized_memfd(const char *name, unsigned flags, uint64_t size)
 {
 	g_autofree char *label = g_strdup_printf("vfiofs:%s", name);
-	int fd = memfd_create(label, MFD_CLOEXEC | flags);
+	int fd = memfd_create(label, MFD_CLOEXEC | MFD_ALLOW_SEALING | flags);
 
 	if (fd < 0)
 		return -1;
-	if (ftruncate(fd, size) < 0 || fallocate(fd, 0, 0, size) < 0) {
+	if (ftruncate(fd, size) < 0 || fallocate(fd, 0, 0, size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, BUFFER_SEALS) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -53,11 +64,46 @@ static void *map_aligned(int fd, uint64_t size, uint64_t align)
 	return start;
 }
 
+/* A /proc/meminfo figure: bytes for those in kB (KiB), else a count; false when it is missing. */
+static bool meminfo(const char *field, uint64_t *value)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *key = g_strdup_printf("\n%s:", field);
+	const char *at;
+	char *end;
+
+	if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL) || !(at = strstr(text, key)))
+		return false;
+	*value = g_ascii_strtoull(at + strlen(key), &end, 10);
+	if (g_str_has_prefix(end, " kB"))
+		*value *= 1024;
+	return true;
+}
+
+/* Free 2 MiB hugetlb pages not yet promised to a mapping. */
+static uint64_t hugetlb_pages_free(void)
+{
+	uint64_t page = 0, free_pages = 0, reserved = 0;
+
+	if (!meminfo("Hugepagesize", &page) || page != HUGE_2M ||
+	    !meminfo("HugePages_Free", &free_pages) || !meminfo("HugePages_Rsvd", &reserved))
+		return 0;
+	return free_pages > reserved ? free_pages - reserved : 0;
+}
+
 static bool try_hugetlb(struct vfio_dma_memory *m, const char *name, uint64_t size)
 {
-	uint64_t rounded = round_up(size, HUGE_2M);
-	int fd = sized_memfd(name, MFD_HUGETLB, rounded);
+	uint64_t rounded = round_up(size, HUGE_2M), have = hugetlb_pages_free();
+	int fd;
 
+	/* Looked at first: a pool that cannot hold it is a plain miss, not a failed allocation. */
+	if (rounded / HUGE_2M > have) {
+		g_message("%s: %" G_GUINT64_FORMAT " huge pages needed, %" G_GUINT64_FORMAT
+			  " free (HugePages_Free less HugePages_Rsvd)", name, rounded / HUGE_2M, have);
+		errno = ENOSPC;
+		return false;
+	}
+	fd = sized_memfd(name, MFD_HUGETLB, rounded);
 	if (fd < 0)
 		return false;
 	m->addr = map_aligned(fd, rounded, HUGE_2M);
@@ -67,6 +113,24 @@ static bool try_hugetlb(struct vfio_dma_memory *m, const char *name, uint64_t si
 	}
 	*m = (struct vfio_dma_memory){ fd, m->addr, rounded, HUGE_2M, HUGE_2M, "hugetlb" };
 	return true;
+}
+
+/*
+ * Checked before any of it is allocated: fallocate of more than the machine
+ * can give does not fail, it brings in the OOM killer (which may pick the
+ * daemon). MemAvailable is the kernel's own estimate of what can be had
+ * without swapping; buffers are pinned for DMA, so swap does not count.
+ */
+static bool fits_in_memory(const char *name, uint64_t size, GError **err)
+{
+	uint64_t avail;
+
+	if (!meminfo("MemAvailable", &avail) || size <= avail)
+		return true;
+	vfio_set_error(err, ENOMEM,
+		       "%" G_GUINT64_FORMAT " bytes for %s do not fit: MemAvailable is %" G_GUINT64_FORMAT
+		       " bytes (/proc/meminfo)", size, name, avail);
+	return false;
 }
 
 bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t size,
@@ -84,6 +148,8 @@ bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t
 			  name, g_strerror(errno));
 	}
 	rounded = round_up(size, hugepages ? HUGE_2M : page);
+	if (!fits_in_memory(name, rounded, err))
+		return false;
 	fd = sized_memfd(name, 0, rounded);
 	if (fd < 0) {
 		vfio_set_error(err, errno == ENOSPC ? ENOMEM : errno,

@@ -1,42 +1,14 @@
 #define G_LOG_DOMAIN "mmio"
 #include "vfio/mmio.h"
 #include "vfio/access.h"
+#include "vfio/fault_guard.h"
 
 #include <errno.h>
 #include <glib.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-
-/* Where a SIGBUS in this thread returns to, while it is accessing device memory. */
-static __thread sigjmp_buf *fault_return;
-
-static void on_sigbus(int sig, siginfo_t *info, void *ctx)
-{
-	(void)info;
-	(void)ctx;
-	if (fault_return)
-		siglongjmp(*fault_return, 1);
-	/* Not ours: die as the signal would have made us. */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_fault_handler(void)
-{
-	static gsize done;
-
-	if (g_once_init_enter(&done)) {
-		/* SA_NODEFER: after the jump out, SIGBUS must not stay blocked. */
-		struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, NULL);
-		g_once_init_leave(&done, 1);
-	}
-}
 
 static void load(const volatile void *p, void *out, unsigned width)
 {
@@ -63,12 +35,11 @@ static int mmio_copy(volatile uint8_t *dev, uint8_t *buf, size_t len, bool write
 {
 	sigjmp_buf jmp;
 
-	install_fault_handler();
 	if (sigsetjmp(jmp, 0)) {
-		fault_return = NULL;
+		vfio_fault_guard_disarm();
 		return -EIO;
 	}
-	fault_return = &jmp;
+	vfio_fault_guard_arm(&jmp);
 	for (size_t done = 0, w; done < len; done += w) {
 		w = vfio_access_width((uintptr_t)(dev + done), len - done);
 		if (write)
@@ -76,7 +47,7 @@ static int mmio_copy(volatile uint8_t *dev, uint8_t *buf, size_t len, bool write
 		else
 			load(dev + done, buf + done, w);
 	}
-	fault_return = NULL;
+	vfio_fault_guard_disarm();
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "vfio/device.h"
 #include "vfio/dma_space.h"
 #include "vfio/error.h"
+#include "vfio/fault_guard.h"
 #include "vfio/vfio_user.h"
 #include "vfio/vfio_user_conn.h"
 
@@ -64,11 +65,10 @@ static int dma_copy_fn(void *mem, size_t len, size_t done, void *data)
 {
 	struct dma_copy *cp = data;
 
+	/* The buffer's memfd is held by others too: a fault there is an error, not a signal. */
 	if (cp->write)
-		memcpy(mem, cp->buf + done, len);
-	else
-		memcpy(cp->buf + done, mem, len);
-	return 0;
+		return vfio_guarded_copy(mem, cp->buf + done, len);
+	return vfio_guarded_copy(cp->buf + done, mem, len);
 }
 
 /* Serves the server's DMA_READ/DMA_WRITE from the buffers mapped at that IOVA. */
