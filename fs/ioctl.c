@@ -56,6 +56,7 @@ struct command {
 	unsigned int number;    /* as include/vfiofs.h defines it */
 	size_t min_size;        /* _IOC_SIZE accepted, in bytes */
 	size_t max_size;
+	size_t step;            /* between accepted sizes (a struct that grew by fields); 0: one size */
 	bool on_dma_buffer;     /* dma/NAME; else the files of a device directory */
 	bool changes;           /* changes the device */
 	int (*run)(struct call *c);  /* 0 or an errno */
@@ -319,17 +320,18 @@ static int dma_get_info(struct call *c)
 }
 
 static const struct command commands[] = {
+	/* 16, 20 and 24 bytes: the versions of struct vfio_device_info, one uint32_t apart. */
 	{ "DEVICE_GET_INFO", VFIOFS_DEVICE_GET_INFO, DEVICE_INFO_MIN, sizeof(struct device_info_wire),
-	  false, false, device_get_info },
+	  sizeof(uint32_t), false, false, device_get_info },
 	{ "DEVICE_GET_REGION_INFO", VFIOFS_DEVICE_GET_REGION_INFO, sizeof(struct vfiofs_region_info),
-	  sizeof(struct vfiofs_region_info), false, false, device_get_region_info },
+	  sizeof(struct vfiofs_region_info), 0, false, false, device_get_region_info },
 	{ "DEVICE_GET_IRQ_INFO", VFIOFS_DEVICE_GET_IRQ_INFO, sizeof(struct vfio_irq_info),
-	  sizeof(struct vfio_irq_info), false, false, device_get_irq_info },
+	  sizeof(struct vfio_irq_info), 0, false, false, device_get_irq_info },
 	{ "DEVICE_SET_IRQS", VFIOFS_DEVICE_SET_IRQS, sizeof(struct vfiofs_irq_set),
-	  sizeof(struct vfiofs_irq_set), false, true, device_set_irqs },
-	{ "DEVICE_RESET", VFIOFS_DEVICE_RESET, 0, 0, false, true, device_reset },
+	  sizeof(struct vfiofs_irq_set), 0, false, true, device_set_irqs },
+	{ "DEVICE_RESET", VFIOFS_DEVICE_RESET, 0, 0, 0, false, true, device_reset },
 	{ "DMA_GET_INFO", VFIOFS_DMA_GET_INFO, sizeof(struct vfiofs_dma_info),
-	  sizeof(struct vfiofs_dma_info), true, false, dma_get_info },
+	  sizeof(struct vfiofs_dma_info), 0, true, false, dma_get_info },
 };
 
 /* The command with cmd's type, number and direction; its size is checked later. */
@@ -353,11 +355,19 @@ static bool may_change(fuse_req_t req, const struct vfiofs *fs)
 	return ctx->uid == 0 || ctx->uid == fs->cfg.uid;
 }
 
+static bool size_accepted(const struct command *cmd, size_t size)
+{
+	if (size < cmd->min_size || size > cmd->max_size)
+		return false;
+	return cmd->step == 0 || (size - cmd->min_size) % cmd->step == 0;
+}
+
 static int refuse_size(const struct call *c)
 {
 	g_autofree char *expected = c->cmd->min_size == c->cmd->max_size
 		? g_strdup_printf("%zu", c->cmd->min_size)
-		: g_strdup_printf("%zu to %zu", c->cmd->min_size, c->cmd->max_size);
+		: g_strdup_printf("%zu to %zu in steps of %zu", c->cmd->min_size, c->cmd->max_size,
+				  c->cmd->step);
 
 	return refuse(c, EINVAL, "the number encodes a %zu-byte argument, not %s: built against "
 		      "another vfiofs.h or linux/vfio.h?", c->size, expected);
@@ -373,7 +383,7 @@ static int check(const struct call *c, size_t in_size, size_t out_size)
 	if (cmd->on_dma_buffer ? !on_buffer : !c->h->dev)
 		return refuse(c, ENOTTY, "applies to %s only",
 			      cmd->on_dma_buffer ? "dma/NAME" : "the files of a device directory");
-	if (c->size < cmd->min_size || c->size > cmd->max_size)
+	if (!size_accepted(cmd, c->size))
 		return refuse_size(c);
 	if (in_size != ((dir & _IOC_WRITE) ? c->size : 0) || out_size != ((dir & _IOC_READ) ? c->size : 0))
 		return refuse(c, EINVAL, "%zu bytes in and %zu out do not match the number's %zu",

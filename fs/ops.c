@@ -15,6 +15,7 @@
 #include "vfiofs.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <unistd.h>
@@ -421,13 +422,25 @@ static bool in_dma_dir(struct vfiofs *fs, fuse_ino_t parent)
 	return dir && dir->kind == FS_DMA_DIR;
 }
 
-/* Buffer names appear in container's lines: no control characters. */
-static bool good_buffer_name(const char *name)
+/*
+ * statfs says 255 (NAME_MAX), and FUSE alone would pass up to 1024: the
+ * limit is ours to keep. Buffer names appear in container's lines: no
+ * control characters. 0, or the errno with its log line.
+ */
+static int check_buffer_name(const char *name)
 {
+	size_t len = strlen(name);
+
+	if (len > NAME_MAX) {
+		g_message("dma/: a buffer name of %zu bytes is longer than %d bytes", len, NAME_MAX);
+		return ENAMETOOLONG;
+	}
 	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			g_message("dma/: a buffer name may not hold control characters");
+			return EINVAL;
+		}
+	return 0;
 }
 
 /* A new empty buffer dma/name, counted as looked up; EEXIST if the name is taken. */
@@ -435,12 +448,10 @@ static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
 		      struct fuse_entry_param *e)
 {
 	struct fs_node *dir, *n;
-	int err = 0;
+	int err = check_buffer_name(name);
 
-	if (!good_buffer_name(name)) {
-		g_message("dma/: a buffer name may not hold control characters");
-		return EINVAL;
-	}
+	if (err)
+		return err;
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_get(&fs->tree, parent);
 	if (fs_tree_child(dir, name)) {
@@ -530,8 +541,15 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 		fuse_reply_err(req, EPERM);
 		return;
 	}
-	if (!good_buffer_name(newname)) {
+	/* Never replacing is what rename does here anyway; a whiteout or anything newer it cannot do. */
+	if (flags & ~RENAME_NOREPLACE) {
+		g_message("dma/%s: rename flags %#x: only RENAME_NOREPLACE is supported", name, flags);
 		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	err = check_buffer_name(newname);
+	if (err) {
+		fuse_reply_err(req, err);
 		return;
 	}
 	g_mutex_lock(&fs->tree.lock);

@@ -91,15 +91,17 @@ static uint64_t hugetlb_pages_free(void)
 	return free_pages > reserved ? free_pages - reserved : 0;
 }
 
-static bool try_hugetlb(struct vfio_dma_memory *m, const char *name, uint64_t size)
+/* needed and free_pages are set when the pool was too small. */
+static bool try_hugetlb(struct vfio_dma_memory *m, const char *name, uint64_t size,
+			uint64_t *needed, uint64_t *free_pages)
 {
 	uint64_t rounded = round_up(size, HUGE_2M), have = hugetlb_pages_free();
 	int fd;
 
 	/* Looked at first: a pool that cannot hold it is a plain miss, not a failed allocation. */
 	if (rounded / HUGE_2M > have) {
-		g_message("%s: %" G_GUINT64_FORMAT " huge pages needed, %" G_GUINT64_FORMAT
-			  " free (HugePages_Free less HugePages_Rsvd)", name, rounded / HUGE_2M, have);
+		*needed = rounded / HUGE_2M;
+		*free_pages = have;
 		errno = ENOSPC;
 		return false;
 	}
@@ -141,11 +143,14 @@ bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t
 	int fd;
 
 	if (hugepages) {
-		if (try_hugetlb(m, name, size))
+		uint64_t needed = 0, free_pages = 0;
+
+		if (try_hugetlb(m, name, size, &needed, &free_pages))
 			return true;
-		g_message("%s: no hugetlb pages free (%s); using transparent huge pages where the kernel "
-			  "grants them (reserve some with: echo N > /proc/sys/vm/nr_hugepages)",
-			  name, g_strerror(errno));
+		g_message("%s: no hugetlb pages free (%s; %" G_GUINT64_FORMAT " needed, %" G_GUINT64_FORMAT
+			  " free); using transparent huge pages where the kernel grants them (reserve "
+			  "some with: echo N > /proc/sys/vm/nr_hugepages)",
+			  name, g_strerror(errno), needed, free_pages);
 	}
 	rounded = round_up(size, hugepages ? HUGE_2M : page);
 	if (!fits_in_memory(name, rounded, err))

@@ -13,38 +13,9 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock" || { not_ok "mount: $(cat "$M.lo
 truncate -s 8192 "$M/dma/buf"
 w32 "$M/dma/buf" 0 0x11223344
 
-# hostile OP: maps dma/buf through the hand-off (examples/map_bar.py), keeps
-# the memfd and does OP to it; prints the errno name or "done".
-hostile() {
-    python3 - "$M/dma/buf" "$1" <<'PY'
-import ctypes, errno, os, sys
-sys.path.insert(0, "examples")
-import map_bar
-kept, close = [], os.close
-os.close = kept.append          # keep the memfd map_area would close
-try:
-    area, start = map_bar.map_area(sys.argv[1], 0)
-finally:
-    os.close = close
-fd = kept[0]
-try:
-    if sys.argv[2] == "shrink":
-        os.ftruncate(fd, 0)
-    elif sys.argv[2] == "grow":
-        os.ftruncate(fd, 1 << 30)
-    elif sys.argv[2] == "seal-write":
-        import fcntl
-        fcntl.fcntl(fd, 1033, 0x10)   # F_ADD_SEALS, F_SEAL_FUTURE_WRITE
-    elif sys.argv[2] == "punch":
-        libc = ctypes.CDLL(None, use_errno=True)
-        # FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
-        if libc.fallocate(fd, 3, ctypes.c_long(0), ctypes.c_long(8192)) < 0:
-            raise OSError(ctypes.get_errno(), "fallocate")
-    print("done")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, e.errno))
-PY
-}
+# hostile OP: maps dma/buf through the hand-off, keeps the memfd and does OP
+# to it; prints the errno name or "done".
+hostile() { python3 tests/integration/hostile_memfd.py "$M/dma/buf" "$1"; }
 
 expect_eq "ftruncate of the handed-out memfd to 0: EPERM" "$(hostile shrink)" EPERM
 expect_eq "ftruncate of the handed-out memfd to 1 GiB: EPERM" "$(hostile grow)" EPERM

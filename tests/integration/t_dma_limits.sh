@@ -62,4 +62,37 @@ vfiofs_umount "$M"
 t_begin hugepages-returned-at-unmount
 expect_eq "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)" "$free0" "free huge pages" && t_pass
 echo 0 >/proc/sys/vm/nr_hugepages
+
+# -- a buffer larger than the machine, as root (no locked-memory limit) ----------
+t_begin larger-than-memory-is-ENOMEM-with-log-line
+vfiofs_mount "$M" -o "device=$VFIOFS_EDU0" || t_fail "mount: $(cat "$M.log")"
+truncate -s 4096 "$M/dma/src" && truncate -s 4096 "$M/dma/dst" && touch "$M/dma/big"
+big=$(awk '$1 == "MemTotal:" { print $2 * 1024 * 3 / 2 }' /proc/meminfo)
+r=$(errno_of "os.truncate('$M/dma/big', $big)")
+expect_eq "$r" ENOMEM "sizing dma/big to 1.5 x MemTotal ($big)" &&
+    grep -q "do not fit: MemAvailable is" "$M.log" && kill -0 "$VFIOFS_PID" &&
+    expect_eq "$(stat -c %s "$M/dma/big")" 0 "big stays unsized" &&
+    ! grep -q " big$" "$M/container" && t_pass || t_fail "log: $(cat "$M.log")"
+t_begin existing-buffers-keep-working-as-root
+round_trip && t_pass || t_fail "edu round trip after the refusal"
+vfiofs_umount "$M"
+
+# -- a hostile holder of a hugetlb buffer's memfd ---------------------------------
+t_begin hugetlb-memfd-sealed
+echo 1 >/proc/sys/vm/nr_hugepages
+vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,iova_max=0xfffffff,hugepages" &&
+    truncate -s 4096 "$M/dma/hole" && grep -q "dma/hole: .*(hugetlb pages)" "$M.log" &&
+    expect_eq "$(python3 tests/integration/hostile_memfd.py "$M/dma/hole" shrink)" EPERM "ftruncate to 0" &&
+    expect_eq "$(python3 tests/integration/hostile_memfd.py "$M/dma/hole" grow)" EPERM "ftruncate up" &&
+    t_pass || t_fail "log: $(cat "$M.log")"
+# A punched hole with no huge page left to fill it: the daemon's next write
+# there faults (SIGBUS), which must be EIO for the writer, not the daemon's end.
+t_begin hugetlb-hole-without-pool-is-EIO
+echo 0 >/proc/sys/vm/nr_hugepages  # the page in use becomes surplus: freed for good by the hole
+expect_eq "$(python3 tests/integration/hostile_memfd.py "$M/dma/hole" punch)" done "punch" &&
+    expect_eq "$(errno_of "f = os.open('$M/dma/hole', os.O_WRONLY); os.pwrite(f, b'x' * 64, 0)")" EIO "write" &&
+    kill -0 "$VFIOFS_PID" && grep -q "memory is gone" "$M.log" &&
+    truncate -s 4096 "$M/dma/src" && truncate -s 4096 "$M/dma/dst" && round_trip &&
+    t_pass || t_fail "log: $(cat "$M.log")"
+vfiofs_umount "$M"
 t_summary
