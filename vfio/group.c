@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "group"
 #include "vfio/group.h"
 #include "vfio/error.h"
+#include "vfio/group_holders.h"
 #include "vfio/sysfs.h"
 
 #include <fcntl.h>
@@ -23,11 +24,21 @@ static void set_open_error(int num, int errnum, GError **err)
 			       "no permission on /dev/vfio/%d: run as root, or give it to your user "
 			       "(chown $USER /dev/vfio/%d)", num, num);
 		break;
-	case EBUSY:
-		vfio_set_error(err, EBUSY,
-			       "IOMMU group %d is in use by another process (another vfiofs mount, or a "
-			       "virtual machine); stop it first (fuser -v /dev/vfio/%d)", num, num);
+	case EBUSY: {
+		g_autofree char *holders = vfio_group_holders(num);
+
+		if (holders)
+			vfio_set_error(err, EBUSY,
+				       "IOMMU group %d is in use: %s; it stays busy until that closes it "
+				       "(a client of an earlier mount keeps a BAR mapping's device "
+				       "descriptor open)", num, holders);
+		else
+			vfio_set_error(err, EBUSY,
+				       "IOMMU group %d is in use by another process (another vfiofs mount, a "
+				       "virtual machine, or a client still holding a BAR mapping of an "
+				       "earlier mount); stop it first (fuser -v /dev/vfio/%d)", num, num);
 		break;
+	}
 	default:
 		vfio_set_error(err, errnum, "cannot open /dev/vfio/%d: %s", num, g_strerror(errnum));
 	}

@@ -67,7 +67,7 @@ echo 0 >/proc/sys/vm/nr_hugepages
 t_begin larger-than-memory-is-ENOMEM-with-log-line
 vfiofs_mount "$M" -o "device=$VFIOFS_EDU0" || t_fail "mount: $(cat "$M.log")"
 truncate -s 4096 "$M/dma/src" && truncate -s 4096 "$M/dma/dst" && touch "$M/dma/big"
-big=$(awk '$1 == "MemTotal:" { print $2 * 1024 * 3 / 2 }' /proc/meminfo)
+big=$(awk '$1 == "MemTotal:" { printf "%d", $2 * 1024 * 3 / 2 }' /proc/meminfo)
 r=$(errno_of "os.truncate('$M/dma/big', $big)")
 expect_eq "$r" ENOMEM "sizing dma/big to 1.5 x MemTotal ($big)" &&
     grep -q "do not fit: MemAvailable is" "$M.log" && kill -0 "$VFIOFS_PID" &&

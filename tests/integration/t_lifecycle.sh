@@ -45,4 +45,29 @@ t_begin daemonized-mount
     umount "$M" && wait_until 30 sh -c "! pgrep -f '^$VFIOFS $M' >/dev/null" && t_pass ||
     t_fail "daemonized mount"
 
+t_begin group-held-by-a-mapping-names-the-holder
+# A client that mapped a BAR keeps its device descriptor, and with it the
+# group, after the mount is gone: the next mount comes up without that
+# device, and its refusal says who holds it.
+vfiofs_mount "$M" -o "$OPTS" || t_fail "mount: $(cat "$M.log")"
+python3 -c "
+import sys, time
+sys.path.insert(0, 'examples')
+import map_bar
+area, start = map_bar.map_area('$M/$VFIOFS_EDU1/bar0', 0)
+print('mapped', flush=True)
+time.sleep(120)
+" >"$WORK/holder.out" 2>&1 &
+HOLDER=$!
+wait_until 20 grep -q mapped "$WORK/holder.out" || t_fail "holder: $(cat "$WORK/holder.out")"
+vfiofs_umount "$M"
+vfiofs_mount "$M" -o "$OPTS" && [ -d "$E" ] && [ ! -d "$M/$VFIOFS_EDU1" ] &&
+    grep -q "process $HOLDER (python3) holds a mapping of a VFIO device" "$M.log" && t_pass ||
+    t_fail "log: $(cat "$M.log")"
+t_begin group-free-once-the-holder-is-gone
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+mkdir "$M/$VFIOFS_EDU1" && expect_eq "$(read_u32 "$M/$VFIOFS_EDU1/bar0" 0)" 0x010000ed ident && t_pass ||
+    t_fail "log: $(cat "$M.log")"
+vfiofs_umount "$M"
 t_summary
