@@ -53,7 +53,7 @@
  * num_regions and num_irqs; argsz is set to the structure's size.
  * struct vfio_device_info grew over Linux versions (16, 20, then 24 bytes
  * with pad), so this number depends on the <linux/vfio.h> a program is
- * built with; vfiofs answers each of those sizes.
+ * built with; vfiofs answers each of those sizes and no other (EINVAL).
  */
 #define VFIOFS_DEVICE_GET_INFO \
 	_IOR(VFIOFS_IOCTL_TYPE, VFIOFS_IOCTL_BASE + 0, struct vfio_device_info)
