@@ -2,6 +2,8 @@
 # ivshmem, dma/ buffer churn, an interrupt storm with several readers, rmdir
 # under load, kill -9 mid-traffic then a new mount at once; the daemon's
 # threads, RSS and locked memory do not grow. LOAD_SECONDS per case (3).
+# The new mount waits for the killed daemon's groups (the kernel resets the
+# devices as it closes them: about 3 s for four devices under TCG).
 . tests/integration/common.sh
 
 M=$WORK/m
@@ -53,7 +55,8 @@ t0=$(date +%s%N)
 vfiofs_mount "$M" -o "$OPTS" && t1=$(date +%s%N) &&
     expect_eq "$(read_u32 "$M/$VFIOFS_EDU0/bar0" 0)" 0x010000ed "ident after the crash" &&
     [ -d "$S" ] && [ -d "$M/$VFIOFS_NVME" ] && [ -d "$M/$VFIOFS_EDU1" ] &&
-    echo "# mounted again $(( (t1 - t0) / 1000000 )) ms after kill -9" && t_pass ||
+    echo "# mounted again $(( (t1 - t0) / 1000000 )) ms after kill -9" &&
+    [ $(( (t1 - t0) / 1000000 )) -lt 10000 ] && t_pass ||
     t_fail "log: $(cat "$M.log")"
 wait "$TRAFFIC" 2>/dev/null
 load after-the-crash-clients-work bar_clients "$S/bar2" "$VFIOFS_IVSHMEM_FILE" 2
