@@ -92,7 +92,8 @@ static int size_locked(struct fs_dma_buffer *b, uint64_t size)
 	}
 	if (b->unlinked)
 		return ENOENT;
-	if (!vfio_dma_memory_alloc(&b->mem, b->name, size, fs->cfg.hugepages, &err))
+	if (!vfio_dma_memory_alloc(&b->mem, b->name, size, fs->cfg.hugepages,
+				   vfio_container_pins(fs->container), &err))
 		goto err_out;
 	if (!vfio_container_map(fs->container, b->mem.addr, b->mem.fd, b->mem.size, b->mem.align,
 				b->mem.page_size, b->want_iova ? &b->wanted_iova : NULL, b->name,

@@ -79,6 +79,16 @@ bool vfio_container_has_device(struct vfio_container *c, const char *name)
 	return found;
 }
 
+bool vfio_container_pins(struct vfio_container *c)
+{
+	bool pins;
+
+	g_mutex_lock(&c->lock);
+	pins = c->kernel != NULL;
+	g_mutex_unlock(&c->lock);
+	return pins;
+}
+
 /* The kernel's container, opened on first use: no /dev/vfio for vfio-user alone. */
 static struct vfio_kernel *kernel_get(struct vfio_container *c, GError **err)
 {

@@ -43,6 +43,8 @@ struct vfio_device *vfio_container_attach_user(struct vfio_container *c, const c
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d);
 /* True while a device of that name is attached. */
 bool vfio_container_has_device(struct vfio_container *c, const char *name);
+/* Whether buffers are pinned (a kernel VFIO device was attached): they then count as locked memory. */
+bool vfio_container_pins(struct vfio_container *c);
 
 /*
  * Maps size bytes at vaddr (descriptor fd at offset 0 of it, or -1) for DMA

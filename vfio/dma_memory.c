@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "dma-memory"
 #include "vfio/dma_memory.h"
 #include "vfio/error.h"
+#include "vfio/memlock.h"
 
 #include <fcntl.h>
 #include <linux/memfd.h>
@@ -136,12 +137,15 @@ static bool fits_in_memory(const char *name, uint64_t size, GError **err)
 }
 
 bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t size,
-			   bool hugepages, GError **err)
+			   bool hugepages, bool pinned, GError **err)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t rounded;
 	int fd;
 
+	/* The largest the memory can be rounded to: a refusal here costs nothing. */
+	if (pinned && !vfio_memlock_check(round_up(size, hugepages ? HUGE_2M : page), err))
+		return false;
 	if (hugepages) {
 		uint64_t needed = 0, free_pages = 0;
 

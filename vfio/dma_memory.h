@@ -19,7 +19,10 @@ struct vfio_dma_memory {
 	const char *kind;    /* "4k", "hugetlb" or "thp" */
 };
 
-/* ENOMEM/ENOSPC when memory is short; err says so. */
+/*
+ * ENOMEM when memory is short (checked first: more than MemAvailable, or
+ * with pinned set, more than RLIMIT_MEMLOCK leaves); err says so.
+ */
 bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t size,
-			   bool hugepages, GError **err);
+			   bool hugepages, bool pinned, GError **err);
 void vfio_dma_memory_free(struct vfio_dma_memory *m);

@@ -1,0 +1,54 @@
+#define G_LOG_DOMAIN "dma-memory"
+#include "vfio/memlock.h"
+#include "vfio/error.h"
+
+#include <linux/capability.h>
+#include <string.h>
+#include <sys/resource.h>
+
+/* A field of /proc/self/status, as text after the colon; NULL if missing. */
+static char *status_field(const char *field)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *key = g_strdup_printf("\n%s:", field);
+	const char *at, *end;
+
+	if (!g_file_get_contents("/proc/self/status", &text, NULL, NULL) || !(at = strstr(text, key)))
+		return NULL;
+	at += strlen(key);
+	end = strchrnul(at, '\n');
+	return g_strstrip(g_strndup(at, end - at));
+}
+
+static bool has_ipc_lock(void)
+{
+	g_autofree char *caps = status_field("CapEff");
+
+	return caps && (g_ascii_strtoull(caps, NULL, 16) >> CAP_IPC_LOCK) & 1;
+}
+
+/* What the kernel counts as locked already (VFIO's pins included), in bytes. */
+static uint64_t locked_now(void)
+{
+	g_autofree char *vmlck = status_field("VmLck");
+
+	return vmlck ? g_ascii_strtoull(vmlck, NULL, 10) * 1024 : 0;
+}
+
+bool vfio_memlock_check(uint64_t size, GError **err)
+{
+	struct rlimit lim;
+	uint64_t locked;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &lim) < 0 || lim.rlim_cur == RLIM_INFINITY || has_ipc_lock())
+		return true;
+	locked = locked_now();
+	if (locked + size <= lim.rlim_cur)
+		return true;
+	vfio_set_error(err, ENOMEM,
+		       "cannot pin %" G_GUINT64_FORMAT " bytes for DMA: %" G_GUINT64_FORMAT " KiB are "
+		       "locked already, and the locked-memory limit RLIMIT_MEMLOCK is %llu KiB (see "
+		       "ulimit -l); raise it (ulimit -l, limits.conf memlock, systemd LimitMEMLOCK=) "
+		       "or run as root", size, locked / 1024, (unsigned long long)lim.rlim_cur / 1024);
+	return false;
+}
