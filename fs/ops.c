@@ -9,6 +9,7 @@
 #include "fs/handoff.h"
 #include "fs/ioctl.h"
 #include "fs/file_ops.h"
+#include "fs/xattr_value.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"
@@ -629,18 +630,22 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
  */
 static int attach_by_xattr(struct vfiofs *fs, const char *value, size_t size)
 {
-	g_autofree char *what = g_strstrip(g_strndup(value, size));
-	char addr[VFIO_PCI_ADDR_LEN];
 	g_autoptr(GError) err = NULL;
+	struct fs_attach_target t;
 	bool ok;
 
-	if (what[0] == '/')
-		ok = fs_device_dir_attach_user(fs, what, NULL, &err);
+	if (!fs_xattr_attach_parse(value, size, &t, &err))
+		ok = false;
+	else if (t.socket)
+		ok = fs_device_dir_attach_user(fs, t.socket, NULL, &err);
 	else
-		ok = vfio_pci_addr_parse(what, addr, &err) && fs_device_dir_attach(fs, addr, NULL, &err);
-	if (ok)
+		ok = fs_device_dir_attach(fs, t.addr, NULL, &err);
+	if (ok) {
+		g_free(t.socket);
 		return 0;
-	g_warning("attach %s: %s", what, err->message);
+	}
+	g_warning("attach %s: %s", t.socket ? t.socket : t.addr[0] ? t.addr : "(bad value)", err->message);
+	g_free(t.socket);
 	return vfio_error_errno(err);
 }
 
