@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "handoff"
 #include "fs/handoff.h"
+#include "fs/access.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 #include "fs/handoff_wire.h"
@@ -157,14 +158,13 @@ static bool find_target(struct fs_handoff *h, const char *path, struct target *t
 	return n != NULL;
 }
 
-/* Whether the peer is in group gid, primary or supplementary. */
-static bool peer_in_group(int c, const struct ucred *cred, gid_t gid)
+/* Whether the peer of socket *ctx is in group gid (supplementary; the primary is in its ucred). */
+static bool peer_in_group(void *ctx, gid_t gid)
 {
+	int c = *(int *)ctx;
 	g_autofree gid_t *groups = NULL;
 	socklen_t len = 0;
 
-	if (cred->gid == gid)
-		return true;
 	/* The first call only says how much room the list needs. */
 	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno != ERANGE)
 		return false;
@@ -177,25 +177,10 @@ static bool peer_in_group(int c, const struct ucred *cred, gid_t gid)
 	return false;
 }
 
-/*
- * The kernel's check of a file of this mode, owned by the mount's user and
- * group, for the peer: want is R_OK, W_OK or both.  As for any file, the
- * owner's bits apply to the owner, the group's to a member, the others' to
- * everyone else; root may do anything.
- */
+/* The one rule (fs/access.h) for the peer: the groups it had when it connected. */
 static bool peer_may(struct fs_handoff *h, int c, const struct ucred *cred, mode_t mode, int want)
 {
-	mode_t bits;
-
-	if (cred->uid == 0)
-		return true;
-	if (cred->uid == h->fs->cfg.uid)
-		bits = (mode >> 6) & 7;
-	else if (peer_in_group(c, cred, h->fs->cfg.gid))
-		bits = (mode >> 3) & 7;
-	else
-		bits = mode & 7;
-	return ((want & R_OK) ? (bits & 4) : 1) && ((want & W_OK) ? (bits & 2) : 1);
+	return fs_access_allowed(&h->fs->cfg, cred->uid, cred->gid, peer_in_group, &c, mode, want);
 }
 
 /*
