@@ -413,8 +413,11 @@ static void accept_all(struct fs_handoff *h)
 			h->warned_at = g_get_monotonic_time();
 			h->backoff_ms = MIN(h->backoff_ms ? h->backoff_ms * 2 : 50, 1000);
 			h->resume_at = g_get_monotonic_time() + h->backoff_ms * 1000;
+			return;
 		}
-		return;  /* EAGAIN: the backlog is empty; others (ECONNABORTED...): the next poll says */
+		/* EAGAIN: the backlog is empty; others (ECONNABORTED...): the next poll says. */
+		h->backoff_ms = 0;
+		return;
 	}
 }
 
@@ -433,7 +436,9 @@ static int expire(struct fs_handoff *h, gint64 now)
 	}
 	if (h->backoff_ms)
 		next = MIN(next, h->resume_at);
-	return next == G_MAXINT64 ? -1 : (int)((next - now + 999) / 1000);
+	if (next == G_MAXINT64)
+		return -1;
+	return next <= now ? 0 : (int)MIN((next - now + 999) / 1000, G_MAXINT);
 }
 
 /* One round: wait for the stop signal, the listener or a waiting client. */

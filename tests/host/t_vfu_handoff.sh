@@ -75,6 +75,13 @@ answer=$(timeout 10 $HC ask "$SOCK" "map $D/bar2 0")
 expect_eq "after running out of descriptors the socket still serves" "$(first "$answer")" "ok 0"
 expect_eq "running out is logged once" \
     "$(grep -c 'out of descriptors' "$M.log")" 1
+# ... and, once the backlog is empty again, waits without spinning.
+cpu() { awk '{ print $14 + $15 }' "/proc/${DAEMON_PID[$M]}/stat"; }
+c0=$(cpu)
+sleep 1
+c1=$(cpu)
+[ $((c1 - c0)) -lt 20 ] && ok "the idle listener uses no CPU ($((c1 - c0)) ticks in 1 s)" ||
+    not_ok "the idle listener used $((c1 - c0)) ticks in 1 s"
 
 if vfiofs_umount "$M"; then ok "unmount"; else not_ok "unmount: $(tail -n 3 "$M.log")"; fi
 
