@@ -3,6 +3,7 @@
 #include "fs/access.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/handoff_listen.h"
 #include "fs/handoff_wire.h"
 #include "fs/irq.h"
 #include "vfio/device.h"
@@ -13,17 +14,10 @@
 #include <linux/vfio.h>
 #include <stdio.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-/* A client gets this long to send its whole line, from the moment it is accepted. */
-#define CLIENT_TIMEOUT_S 2
-/* Workers serve complete lines only, which never wait on a client. */
-#define WORKERS 4
 
 struct fs_handoff {
 	struct vfiofs *fs;
@@ -32,15 +26,7 @@ struct fs_handoff {
 	char *path;
 	bool allow_other;
 	int listen_fd;
-	int stop_fd;           /* an eventfd: written to stop the listener */
-	GThread *listener;
-	GThreadPool *workers;
-	/* The listener's own: */
-	GPtrArray *waiting;    /* struct fs_handoff_pending: accepted, line not complete */
-	bool busy_logged;      /* a refusal for too many waiting was logged */
-	int backoff_ms;        /* out of descriptors: not accepting until resume_at */
-	gint64 resume_at;
-	gint64 warned_at;      /* when running out was last logged */
+	struct fs_handoff_listener *listener;
 };
 
 /* The node a path names, tree lock held; NULL with a reason. */
@@ -152,7 +138,8 @@ static bool find_target(struct fs_handoff *h, const char *path, struct target *t
 		*t = (struct target){ n->kind, n->mode, n->region,
 				      n->dev ? fs_device_ref(n->dev) : NULL,
 				      n->buffer ? fs_dma_buffer_ref(n->buffer) : NULL, 0, 0 };
-		device_file_modes(n, t);
+		if (n->kind == FS_REGION)
+			device_file_modes(n, t);
 	}
 	g_mutex_unlock(&h->fs->tree.lock);
 	return n != NULL;
@@ -279,204 +266,20 @@ static bool serve_request(struct fs_handoff *h, int c, const struct ucred *cred,
 	return kept;
 }
 
-/* A complete request line, for a worker. */
-struct job {
-	int fd;
-	struct ucred cred;
-	char *line;
-};
-
-static void serve_job(gpointer data, gpointer user_data)
+/* A worker's: one complete request line. */
+static bool serve_line(void *ctx, int c, const struct ucred *cred, const char *line)
 {
-	struct job *j = data;
-
-	if (!serve_request(user_data, j->fd, &j->cred, j->line))
-		close(j->fd);  /* else the connection is a program's hold on a vector now */
-	g_free(j->line);
-	g_free(j);
+	return serve_request(ctx, c, cred, line);
 }
 
-static bool peer_allowed(struct fs_handoff *h, const struct ucred *cred)
+static const char *admit(void *ctx, const struct ucred *cred)
 {
+	struct fs_handoff *h = ctx;
+
 	/* The mount's own rule: its user (and root), or everyone with allow_other. */
-	return h->allow_other || cred->uid == 0 || cred->uid == h->fs->cfg.uid;
-}
-
-/* Dispatches a complete line to the workers; the connection leaves the waiting list. */
-static void dispatch(struct fs_handoff *h, struct fs_handoff_pending *p)
-{
-	struct job *j = g_new(struct job, 1);
-
-	*j = (struct job){ p->fd, p->cred, g_strndup(p->buf, p->got) };
-	p->fd = -1;
-	g_thread_pool_push(h->workers, j, NULL);
-}
-
-static void drop(struct fs_handoff *h, guint i, int errnum, const char *why)
-{
-	struct fs_handoff_pending *p = g_ptr_array_index(h->waiting, i);
-
-	if (p->fd >= 0) {
-		fs_handoff_send_error(p->fd, errnum, why);
-		close(p->fd);
-	}
-	g_ptr_array_remove_index_fast(h->waiting, i);
-}
-
-/* Reads what a waiting client sent; true once it is done with (served or dropped). */
-static bool read_some(struct fs_handoff *h, guint i)
-{
-	struct fs_handoff_pending *p = g_ptr_array_index(h->waiting, i);
-	int rc = fs_handoff_pending_read(p);
-
-	if (rc == 0)
-		return false;
-	if (rc > 0) {
-		dispatch(h, p);
-		g_ptr_array_remove_index_fast(h->waiting, i);
-	} else {
-		drop(h, i, EINVAL, rc == -E2BIG ? "the request line is longer than 4096 bytes"
-			: rc == -EINVAL ? "a request line holds no NUL byte"
-			: "no request line: send map PATH [OFFSET] or irq PATH VECTOR and a newline");
-	}
-	return true;
-}
-
-static guint waiting_of(struct fs_handoff *h, uid_t uid)
-{
-	guint n = 0;
-
-	for (guint i = 0; i < h->waiting->len; i++)
-		n += ((struct fs_handoff_pending *)g_ptr_array_index(h->waiting, i))->cred.uid == uid;
-	return n;
-}
-
-/* "error EAGAIN", logged once until connections are taken again. */
-static void refuse_busy(struct fs_handoff *h, int c, uid_t uid, bool per_peer)
-{
-	g_autofree char *why = per_peer
-		? g_strdup_printf("uid %u has %d connections waiting to send their request: try again",
-				  (unsigned)uid, FS_HANDOFF_WAITING_PER_UID)
-		: g_strdup_printf("%d connections are waiting to send their request: try again",
-				  FS_HANDOFF_WAITING_MAX);
-	g_autofree char *line = g_strdup_printf("error EAGAIN %s\n", why);
-
-	if (!h->busy_logged)
-		g_message("hand-off refused: %s (logged once until a connection is taken again)", why);
-	h->busy_logged = true;
-	fs_handoff_send(c, line, NULL, 0, true);
-}
-
-/* A new connection: refused, or waiting for its line (the 2 s start now). */
-static void take(struct fs_handoff *h, int c)
-{
-	struct timeval timeout = { CLIENT_TIMEOUT_S, 0 };
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || !peer_allowed(h, &cred)) {
-		fs_handoff_send_error(c, EACCES, "this mount serves its own user only (mount with allow_other to share it)");
-	} else if (h->waiting->len >= FS_HANDOFF_WAITING_MAX) {
-		refuse_busy(h, c, cred.uid, false);
-	} else if (waiting_of(h, cred.uid) >= FS_HANDOFF_WAITING_PER_UID) {
-		refuse_busy(h, c, cred.uid, true);
-	} else {
-		h->busy_logged = false;
-		g_ptr_array_add(h->waiting, fs_handoff_pending_new(c, &cred,
-			g_get_monotonic_time() + CLIENT_TIMEOUT_S * G_USEC_PER_SEC));
-		return;
-	}
-	close(c);
-}
-
-/*
- * Takes every connection the backlog holds.  Out of descriptors (EMFILE,
- * ENFILE), it stops taking for a while, logging once: what waits in the
- * backlog is taken when descriptors free up, and the socket never dies.
- */
-static void accept_all(struct fs_handoff *h)
-{
-	for (;;) {
-		int c = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (c >= 0) {
-			h->backoff_ms = 0;
-			take(h, c);
-			continue;
-		}
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-			/* Once a minute at most: a flood would otherwise fill the log too. */
-			if (!h->warned_at || g_get_monotonic_time() - h->warned_at > 60 * G_USEC_PER_SEC)
-				g_warning("hand-off: out of descriptors or memory (%s): new connections wait "
-					  "in the backlog until some are closed (logged once a minute)", g_strerror(errno));
-			h->warned_at = g_get_monotonic_time();
-			h->backoff_ms = MIN(h->backoff_ms ? h->backoff_ms * 2 : 50, 1000);
-			h->resume_at = g_get_monotonic_time() + h->backoff_ms * 1000;
-			return;
-		}
-		/* EAGAIN: the backlog is empty; others (ECONNABORTED...): the next poll says. */
-		h->backoff_ms = 0;
-		return;
-	}
-}
-
-/* Drops the clients whose time is up; the milliseconds until the next one's is. */
-static int expire(struct fs_handoff *h, gint64 now)
-{
-	gint64 next = G_MAXINT64;
-
-	for (guint i = h->waiting->len; i-- > 0;) {
-		struct fs_handoff_pending *p = g_ptr_array_index(h->waiting, i);
-
-		if (p->deadline <= now)
-			drop(h, i, ETIMEDOUT, "no complete request line within 2 seconds");
-		else
-			next = MIN(next, p->deadline);
-	}
-	if (h->backoff_ms)
-		next = MIN(next, h->resume_at);
-	if (next == G_MAXINT64)
-		return -1;
-	return next <= now ? 0 : (int)MIN((next - now + 999) / 1000, G_MAXINT);
-}
-
-/* One round: wait for the stop signal, the listener or a waiting client. */
-static bool listen_round(struct fs_handoff *h, struct pollfd *fds)
-{
-	gint64 now = g_get_monotonic_time();
-	int timeout = expire(h, now);
-	bool listening = !h->backoff_ms || now >= h->resume_at;
-	guint n = h->waiting->len;
-
-	fds[0] = (struct pollfd){ h->stop_fd, POLLIN, 0 };
-	fds[1] = (struct pollfd){ listening ? h->listen_fd : -1, POLLIN, 0 };
-	for (guint i = 0; i < n; i++)
-		fds[2 + i] = (struct pollfd){ ((struct fs_handoff_pending *)g_ptr_array_index(h->waiting, i))->fd,
-					      POLLIN, 0 };
-	if (poll(fds, 2 + n, timeout) < 0)
-		return errno == EINTR;
-	if (fds[0].revents)
-		return false;
-	/* Backwards: a finished client's slot is refilled from the end, which was already seen. */
-	for (guint i = n; i-- > 0;)
-		if (fds[2 + i].revents)
-			read_some(h, i);
-	if (listening && (fds[1].revents || h->backoff_ms))
-		accept_all(h);
-	return true;
-}
-
-static gpointer listen_loop(gpointer data)
-{
-	struct fs_handoff *h = data;
-	g_autofree struct pollfd *fds = g_new(struct pollfd, 2 + FS_HANDOFF_WAITING_MAX);
-
-	while (listen_round(h, fds))
-		;
-	while (h->waiting->len)
-		drop(h, h->waiting->len - 1, ESHUTDOWN, "the file system is being unmounted");
-	return NULL;
+	if (h->allow_other || cred->uid == 0 || cred->uid == h->fs->cfg.uid)
+		return NULL;
+	return "this mount serves its own user only (mount with allow_other to share it)";
 }
 
 static bool make_socket(struct fs_handoff *h, GError **err)
@@ -511,23 +314,14 @@ struct fs_handoff *fs_handoff_start(struct vfiofs *fs, const char *mountpoint, b
 
 	h->fs = fs;
 	h->listen_fd = -1;
-	h->stop_fd = eventfd(0, EFD_CLOEXEC);
-	h->waiting = g_ptr_array_new_with_free_func(g_free);
 	h->allow_other = allow_other;
 	h->mountpoint = realpath(mountpoint, NULL);
 	if (!h->mountpoint)
 		h->mountpoint = g_strdup(mountpoint);
-	if (h->stop_fd < 0) {
-		vfio_set_error(err, errno, "cannot make an eventfd for the hand-off socket: %s", g_strerror(errno));
+	if (!make_socket(h, err) || !(h->listener = fs_handoff_listen(h->listen_fd, admit, serve_line, h, err))) {
 		fs_handoff_stop(h);
 		return NULL;
 	}
-	if (!make_socket(h, err)) {
-		fs_handoff_stop(h);
-		return NULL;
-	}
-	h->workers = g_thread_pool_new(serve_job, h, WORKERS, FALSE, NULL);
-	h->listener = g_thread_new("vfiofs-handoff", listen_loop, h);
 	g_info("direct mapping: %s", h->path);
 	return h;
 }
@@ -536,17 +330,9 @@ void fs_handoff_stop(struct fs_handoff *h)
 {
 	if (!h)
 		return;
-	if (h->listener && eventfd_write(h->stop_fd, 1) < 0)
-		g_warning("cannot stop the hand-off listener: %s", g_strerror(errno));
-	if (h->listener)
-		g_thread_join(h->listener);
-	if (h->workers)
-		g_thread_pool_free(h->workers, FALSE, TRUE);
+	fs_handoff_listener_stop(h->listener);
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);
-	if (h->stop_fd >= 0)
-		close(h->stop_fd);
-	g_ptr_array_unref(h->waiting);
 	if (h->path)
 		g_unlink(h->path);
 	if (h->dir)
