@@ -9,6 +9,7 @@
 REPO=${REPO:-$(pwd -P)}
 VFIOFS=${VFIOFS:-$REPO/src/vfiofs}
 . "$REPO/tests/vfio-user/paths.sh"
+. "$REPO/tests/lib/files.sh"
 WORK=${WORK:-$(mktemp -d /tmp/vfiofs-host.XXXXXX)}
 mkdir -p "$WORK"
 
@@ -219,23 +220,8 @@ file_hex() {
     dd if="$1" bs=1 skip="$(($2))" count="$3" 2>/dev/null | od -An -tx1 -v | tr -d ' \n'
 }
 
-# info_value FILE KEY: the value of "KEY value" in an info/container file.
-info_value() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1"; }
 
-# errno_of PYTHON-STATEMENTS: runs them (os, errno imported); prints OK or the errno name.
-errno_of() {
-    python3 -c "
-import os, errno
-try:
-    $1
-    print('OK')
-except OSError as e:
-    print(errno.errorcode.get(e.errno, e.errno))
-"
-}
 
-# iova_of BUFFER: the buffer's IOVA (hex) from its xattr.
-iova_of() { getfattr -n user.vfio.iova --only-values "$1" 2>/dev/null; }
 
 # edu_dma DEV SRC DST COUNT CMD: programs vfu_edu's DMA engine and starts it
 # (synchronous in the model: done when the write returns); prints the result

@@ -4,6 +4,7 @@
 
 REPO=${REPO:-$(pwd)}
 . "$REPO/tests/guest/lib.sh"
+. "$REPO/tests/lib/files.sh"
 
 VFIOFS=${VFIOFS:-$REPO/src/vfiofs}
 WORK=${WORK:-$(mktemp -d /tmp/vfiofs-test.XXXXXX)}
@@ -45,21 +46,7 @@ file_bytes() {
     dd if="$1" bs=1 skip="$(($2))" count="$3" 2>/dev/null | od -An -tx1 -v | tr -d ' \n'
 }
 
-# info_value FILE KEY: the value of "KEY value" in an info/container file.
-info_value() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1"; }
 
-# errno_of PYTHON-STATEMENTS: runs them with os imported and f/p variables free;
-# prints OK or the errno name of the OSError they raise.
-errno_of() {
-    python3 -c "
-import os, errno
-try:
-    $1
-    print('OK')
-except OSError as e:
-    print(errno.errorcode.get(e.errno, e.errno))
-"
-}
 
 # nvme_enable: enables the nvme controller whose directory is $N (admin queues
 # at unmapped IOVAs: enabling does no DMA). An FLR clears CC and CSTS, so

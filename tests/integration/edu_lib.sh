@@ -1,7 +1,7 @@
 # edu DMA helpers shared by the DMA scenarios (POSIX sh; source after tests/guest/lib.sh).
 # E must be the edu device directory.
+. "$(dirname "$0")/../lib/files.sh"
 
-iova_of() { getfattr -n user.vfio.iova --only-values "$1" 2>/dev/null; }
 # write_u64 FILE OFFSET VALUE: one 8-byte write.
 write_u64() { python3 -c "import os,struct; fd=os.open('$1', os.O_WRONLY); os.pwrite(fd, struct.pack('<Q', $3), $2)"; }
 edu_idle() { [ $(($(read_u32 "$E/bar0" 0x98) & 1)) = 0 ]; }

@@ -5,7 +5,6 @@ M=$WORK/m
 E=$M/$VFIOFS_EDU0
 # round_trip [as_nobody]: an edu DMA round trip through dma/src and dma/dst.
 round_trip() { "$@" sh tests/integration/edu_round_trip.sh "$M" "$VFIOFS_EDU0"; }
-iova_of() { getfattr -n user.vfio.iova --only-values "$1" 2>/dev/null; }
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # -- the locked-memory limit, as the owner of the group file --------------------
