@@ -20,6 +20,12 @@ import struct
 import sys
 
 
+def wire_path(path):
+    """path as a request writes it: space, backslash and control bytes as \\ooo (vfiofs(1))."""
+    return b"".join(bytes([c]) if c > 0x20 and c not in (0x5c, 0x7f) else b"\\%03o" % c
+                    for c in os.fsencode(path))
+
+
 def hand_off_socket(path):
     """The nearest directory above path that names the daemon's socket."""
     d = os.path.dirname(os.path.realpath(path))
@@ -36,7 +42,7 @@ def take_vector(irq_path, vector):
     """(connection, trigger eventfd, unmask eventfd or None); keep the connection open."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(hand_off_socket(irq_path))
-    s.sendall(b"irq %s %d\n" % (os.path.realpath(irq_path).encode(), vector))
+    s.sendall(b"irq %s %d\n" % (wire_path(os.path.realpath(irq_path)), vector))
     line, fds, _, _ = socket.recv_fds(s, 1024, 2)
     words = line.decode().split()
     if words[0] != "ok":

@@ -13,6 +13,12 @@ import socket
 import sys
 
 
+def wire_path(path):
+    """path as a request writes it: space, backslash and control bytes as \\ooo (vfiofs(1))."""
+    return b"".join(bytes([c]) if c > 0x20 and c not in (0x5c, 0x7f) else b"\\%03o" % c
+                    for c in os.fsencode(path))
+
+
 def hand_off_socket(path):
     """The nearest directory above path that names the daemon's socket."""
     d = os.path.dirname(os.path.realpath(path))
@@ -29,7 +35,7 @@ def map_area(path, offset):
     """(mmap object, offset of its first byte in the file) for the area holding offset."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.connect(hand_off_socket(path))
-        s.sendall(b"map %s %d\n" % (os.path.realpath(path).encode(), offset))
+        s.sendall(b"map %s %d\n" % (wire_path(os.path.realpath(path)), offset))
         line, fds, _, _ = socket.recv_fds(s, 1024, 1)
     words = line.decode().split()
     if words[0] != "ok":

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "dma"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/xattr_value.h"
 #include "fs/file_ops.h"
 #include "vfio/container.h"
 #include "vfio/dma_memory.h"
@@ -177,12 +178,12 @@ char *fs_dma_buffer_iova_text(struct fs_dma_buffer *b)
 
 int fs_dma_buffer_request_iova(struct fs_dma_buffer *b, const char *text, size_t len)
 {
-	g_autofree char *value = g_strstrip(g_strndup(text, len));
 	g_autoptr(GError) err = NULL;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), iova;
 	int rc = 0;
 
-	if (!vfio_iova_parse(value, &iova) || iova % page) {
+	if (!fs_xattr_iova_parse(text, len, page, &iova)) {
+		g_autofree char *value = g_strndup(text, len);
 		g_autofree char *shown = g_strescape(value, NULL);
 
 		g_message("dma/%s: user.vfio.iova '%s': expected a page-aligned address, hex with 0x or "

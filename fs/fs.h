@@ -19,8 +19,15 @@ struct vfiofs_config {
 	bool hugepages;          /* back DMA buffers with huge pages */
 	uint64_t iova_max;       /* highest IOVA the allocator hands out; 0: no limit */
 	enum vfiofs_intx_eoi intx_eoi;
-	uid_t uid;               /* owner of every file: the mounting user */
+	uid_t uid;               /* owner of every file: the mounting user, or -o uid= */
 	gid_t gid;
+	/*
+	 * -o umask=: every file's mode is what it supports (r, w, rwx for a
+	 * directory) for owner, group and others, less umask.  Without it,
+	 * files are their owner's alone (directories 0755).
+	 */
+	bool own_modes;
+	mode_t umask;
 };
 
 struct vfiofs;

@@ -1,7 +1,9 @@
 #define G_LOG_DOMAIN "handoff"
 #include "fs/handoff.h"
+#include "fs/access.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
+#include "fs/handoff_listen.h"
 #include "fs/handoff_wire.h"
 #include "fs/irq.h"
 #include "vfio/device.h"
@@ -17,11 +19,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* A request is one short line; a client gets this long to send it. */
-#define REQUEST_MAX 4096
-#define CLIENT_TIMEOUT_S 2
-#define WORKERS 4
-
 struct fs_handoff {
 	struct vfiofs *fs;
 	char *mountpoint;   /* absolute, as the mount table shows it */
@@ -29,8 +26,7 @@ struct fs_handoff {
 	char *path;
 	bool allow_other;
 	int listen_fd;
-	GThread *listener;
-	GThreadPool *workers;
+	struct fs_handoff_listener *listener;
 };
 
 /* The node a path names, tree lock held; NULL with a reason. */
@@ -76,6 +72,7 @@ struct target {
 	unsigned region;
 	struct fs_device *dev;
 	struct fs_dma_buffer *buffer;
+	mode_t irq_mode, reset_mode;  /* a region's: its device's irq and reset files */
 };
 
 /* Sends the mapping of a BAR area; the device stays held while its descriptor is in flight. */
@@ -120,6 +117,16 @@ static void serve_buffer(int c, const struct target *t)
 	fs_handoff_send(c, line, &fd, 1, false);
 }
 
+/* A region's device's irq and reset modes, tree lock held (a detached device's: the region's own). */
+static void device_file_modes(const struct fs_node *n, struct target *t)
+{
+	const struct fs_node *irq = n->parent ? fs_tree_child(n->parent, "irq") : NULL;
+	const struct fs_node *reset = n->parent ? fs_tree_child(n->parent, "reset") : NULL;
+
+	t->irq_mode = irq ? irq->mode : n->mode;
+	t->reset_mode = reset ? reset->mode : n->mode;
+}
+
 /* Looks the path up and takes what serving it needs; false with a reason. */
 static bool find_target(struct fs_handoff *h, const char *path, struct target *t, const char **why)
 {
@@ -130,32 +137,21 @@ static bool find_target(struct fs_handoff *h, const char *path, struct target *t
 	if (n) {
 		*t = (struct target){ n->kind, n->mode, n->region,
 				      n->dev ? fs_device_ref(n->dev) : NULL,
-				      n->buffer ? fs_dma_buffer_ref(n->buffer) : NULL };
+				      n->buffer ? fs_dma_buffer_ref(n->buffer) : NULL, 0, 0 };
+		if (n->kind == FS_REGION)
+			device_file_modes(n, t);
 	}
 	g_mutex_unlock(&h->fs->tree.lock);
 	return n != NULL;
 }
 
-static void serve_map(int c, const struct target *t, uint64_t offset)
+/* Whether the peer of socket *ctx is in group gid (supplementary; the primary is in its ucred). */
+static bool peer_in_group(void *ctx, gid_t gid)
 {
-	if (S_ISDIR(t->mode))
-		fs_handoff_send_error(c, EISDIR, "a directory cannot be mapped");
-	else if (t->kind == FS_REGION && t->region <= VFIO_PCI_BAR5_REGION_INDEX)
-		serve_bar(c, t, offset);
-	else if (t->kind == FS_DMA_BUFFER)
-		serve_buffer(c, t);
-	else
-		fs_handoff_send_error(c, ENODEV, "only BARs and dma/ buffers can be mapped");
-}
-
-/* Whether the peer is in group gid, primary or supplementary. */
-static bool peer_in_group(int c, const struct ucred *cred, gid_t gid)
-{
+	int c = *(int *)ctx;
 	g_autofree gid_t *groups = NULL;
 	socklen_t len = 0;
 
-	if (cred->gid == gid)
-		return true;
 	/* The first call only says how much room the list needs. */
 	if (getsockopt(c, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno != ERANGE)
 		return false;
@@ -168,16 +164,10 @@ static bool peer_in_group(int c, const struct ucred *cred, gid_t gid)
 	return false;
 }
 
-/* The kernel's write check of a file of this mode, owned by the mount's user and group, for the peer. */
-static bool peer_may_write(struct fs_handoff *h, int c, const struct ucred *cred, mode_t mode)
+/* The one rule (fs/access.h) for the peer: the groups it had when it connected. */
+static bool peer_may(struct fs_handoff *h, int c, const struct ucred *cred, mode_t mode, int want)
 {
-	if (cred->uid == 0)
-		return true;
-	if (cred->uid == h->fs->cfg.uid)
-		return mode & S_IWUSR;
-	if (peer_in_group(c, cred, h->fs->cfg.gid))
-		return mode & S_IWGRP;
-	return mode & S_IWOTH;
+	return fs_access_allowed(&h->fs->cfg, cred->uid, cred->gid, peer_in_group, &c, mode, want);
 }
 
 /*
@@ -197,7 +187,7 @@ static bool serve_irq(struct fs_handoff *h, int c, const struct ucred *cred, con
 				      "only a device's irq file hands out interrupts");
 		return false;
 	}
-	if (!peer_may_write(h, c, cred, t->mode)) {
+	if (!peer_may(h, c, cred, t->mode, W_OK)) {
 		fs_handoff_send_error(c, EACCES, "taking a vector needs write permission on irq");
 		return false;
 	}
@@ -213,127 +203,83 @@ static bool serve_irq(struct fs_handoff *h, int c, const struct ucred *cred, con
 	return rc == 0;
 }
 
-/* A parsed request line: "map PATH [OFFSET]" or "irq PATH VECTOR". */
-struct request {
-	bool irq;
-	const char *path;
-	uint64_t number;  /* OFFSET or VECTOR */
-};
-
-static bool parse_request(char **words, struct request *r)
+/*
+ * The VFIO device descriptor reaches every region and every device ioctl
+ * (SET_IRQS, RESET): it goes only to a caller who may read and write the
+ * BAR and write the device's irq and reset files, so that the descriptor
+ * grants nothing the files do not.
+ */
+static bool may_have_device(struct fs_handoff *h, int c, const struct ucred *cred, const struct target *t)
 {
-	guint n = g_strv_length(words);
-	guint64 value = 0;
+	return peer_may(h, c, cred, t->mode, R_OK | W_OK) && peer_may(h, c, cred, t->irq_mode, W_OK) &&
+	       peer_may(h, c, cred, t->reset_mode, W_OK);
+}
 
-	if (n == 3 && strcmp(words[0], "irq") == 0 &&
-	    g_ascii_string_to_unsigned(words[2], 10, 0, G_MAXUINT32, &value, NULL)) {
-		*r = (struct request){ true, words[1], value };
-		return true;
+static void serve_map(struct fs_handoff *h, int c, const struct ucred *cred, const struct target *t,
+		      uint64_t offset)
+{
+	if (S_ISDIR(t->mode)) {
+		fs_handoff_send_error(c, EISDIR, "a directory cannot be mapped");
+	} else if (t->kind == FS_REGION && t->region <= VFIO_PCI_BAR5_REGION_INDEX) {
+		if (may_have_device(h, c, cred, t))
+			serve_bar(c, t, offset);
+		else
+			fs_handoff_send_error(c, EACCES, "a BAR's descriptor is the device's: it needs read and "
+					      "write permission on the BAR and write permission on irq and reset");
+	} else if (t->kind == FS_DMA_BUFFER) {
+		/* The memfd is the buffer, for reading and writing. */
+		if (peer_may(h, c, cred, t->mode, R_OK | W_OK))
+			serve_buffer(c, t);
+		else
+			fs_handoff_send_error(c, EACCES, "a buffer's descriptor needs read and write permission on it");
+	} else {
+		fs_handoff_send_error(c, ENODEV, "only BARs and dma/ buffers can be mapped");
 	}
-	if ((n == 2 || n == 3) && strcmp(words[0], "map") == 0) {
-		char *end = NULL;
-
-		if (n == 3 && (value = g_ascii_strtoull(words[2], &end, 0), *end || !*words[2]))
-			return false;
-		*r = (struct request){ false, words[1], value };
-		return true;
-	}
-	return false;
 }
 
 /* Serves one request line; true if c was kept (a vector handed out). */
-static bool serve_request(struct fs_handoff *h, int c, const struct ucred *cred, char *line)
+static bool serve_request(struct fs_handoff *h, int c, const struct ucred *cred, const char *line)
 {
-	g_auto(GStrv) words = g_strsplit(g_strstrip(line), " ", -1);
+	struct fs_handoff_request r;
 	const char *why = NULL;
-	struct request r;
 	struct target t;
 	bool kept = false;
 
-	if (!parse_request(words, &r)) {
-		fs_handoff_send_error(c, EINVAL, "a request is one line: map PATH [OFFSET] or irq PATH VECTOR");
+	if (!fs_handoff_parse(line, &r, &why)) {
+		fs_handoff_send_error(c, EINVAL, why);
 		return false;
 	}
 	if (!find_target(h, r.path, &t, &why)) {
 		fs_handoff_send_error(c, ENOENT, why);
+		g_free(r.path);
 		return false;
 	}
 	if (r.irq)
 		kept = serve_irq(h, c, cred, &t, r.number);
 	else
-		serve_map(c, &t, r.number);
+		serve_map(h, c, cred, &t, r.number);
 	if (t.dev)
 		fs_device_unref(t.dev);
 	if (t.buffer)
 		fs_dma_buffer_unref(t.buffer);
+	g_free(r.path);
 	return kept;
 }
 
-static bool peer_allowed(struct fs_handoff *h, const struct ucred *cred)
+/* A worker's: one complete request line. */
+static bool serve_line(void *ctx, int c, const struct ucred *cred, const char *line)
 {
+	return serve_request(ctx, c, cred, line);
+}
+
+static const char *admit(void *ctx, const struct ucred *cred)
+{
+	struct fs_handoff *h = ctx;
+
 	/* The mount's own rule: its user (and root), or everyone with allow_other. */
-	return h->allow_other || cred->uid == 0 || cred->uid == h->fs->cfg.uid;
-}
-
-/*
- * Reads one line (up to REQUEST_MAX); NULL, or why not.  Only up to the
- * newline is taken: an irq request's connection lives on, and what the
- * program sends later is not part of the request.
- */
-static const char *read_line(int c, char *buf)
-{
-	size_t got = 0;
-
-	while (got < REQUEST_MAX - 1) {
-		ssize_t n = recv(c, buf + got, 1, 0);
-
-		if (n <= 0)
-			return "no request line: send map PATH [OFFSET] or irq PATH VECTOR and a newline";
-		if (buf[got] == '\n') {
-			buf[got] = '\0';
-			return NULL;
-		}
-		got++;
-	}
-	return "the request line is longer than 4096 bytes";
-}
-
-static void serve_client(gpointer data, gpointer user_data)
-{
-	struct fs_handoff *h = user_data;
-	int c = GPOINTER_TO_INT(data);
-	struct timeval timeout = { CLIENT_TIMEOUT_S, 0 };
-	g_autofree char *buf = g_malloc0(REQUEST_MAX);
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	const char *why;
-
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || !peer_allowed(h, &cred))
-		fs_handoff_send_error(c, EACCES, "this mount serves its own user only (mount with allow_other to share it)");
-	else if ((why = read_line(c, buf)))
-		fs_handoff_send_error(c, EINVAL, why);
-	else if (serve_request(h, c, &cred, buf))
-		return;  /* the connection is a program's hold on a vector now */
-	close(c);
-}
-
-static gpointer listen_loop(gpointer data)
-{
-	struct fs_handoff *h = data;
-
-	for (;;) {
-		int c = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			break;  /* the socket was shut down */
-		}
-		g_thread_pool_push(h->workers, GINT_TO_POINTER(c), NULL);
-	}
-	return NULL;
+	if (h->allow_other || cred->uid == 0 || cred->uid == h->fs->cfg.uid)
+		return NULL;
+	return "this mount serves its own user only (mount with allow_other to share it)";
 }
 
 static bool make_socket(struct fs_handoff *h, GError **err)
@@ -351,10 +297,10 @@ static bool make_socket(struct fs_handoff *h, GError **err)
 		return false;
 	}
 	strcpy(addr.sun_path, h->path);
-	h->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	h->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (h->listen_fd < 0 || bind(h->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    chmod(h->path, h->allow_other ? 0666 : 0600) < 0 ||
-	    (h->allow_other && chmod(h->dir, 0711) < 0) || listen(h->listen_fd, 16) < 0) {
+	    (h->allow_other && chmod(h->dir, 0711) < 0) || listen(h->listen_fd, 64) < 0) {
 		vfio_set_error(err, errno, "cannot set up the hand-off socket %s: %s", h->path, g_strerror(errno));
 		return false;
 	}
@@ -372,12 +318,10 @@ struct fs_handoff *fs_handoff_start(struct vfiofs *fs, const char *mountpoint, b
 	h->mountpoint = realpath(mountpoint, NULL);
 	if (!h->mountpoint)
 		h->mountpoint = g_strdup(mountpoint);
-	if (!make_socket(h, err)) {
+	if (!make_socket(h, err) || !(h->listener = fs_handoff_listen(h->listen_fd, admit, serve_line, h, err))) {
 		fs_handoff_stop(h);
 		return NULL;
 	}
-	h->workers = g_thread_pool_new(serve_client, h, WORKERS, FALSE, NULL);
-	h->listener = g_thread_new("vfiofs-handoff", listen_loop, h);
 	g_info("direct mapping: %s", h->path);
 	return h;
 }
@@ -386,12 +330,7 @@ void fs_handoff_stop(struct fs_handoff *h)
 {
 	if (!h)
 		return;
-	if (h->listen_fd >= 0)
-		shutdown(h->listen_fd, SHUT_RDWR);
-	if (h->listener)
-		g_thread_join(h->listener);
-	if (h->workers)
-		g_thread_pool_free(h->workers, FALSE, TRUE);
+	fs_handoff_listener_stop(h->listener);
 	if (h->listen_fd >= 0)
 		close(h->listen_fd);
 	if (h->path)

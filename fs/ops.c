@@ -9,6 +9,8 @@
 #include "fs/handoff.h"
 #include "fs/ioctl.h"
 #include "fs/file_ops.h"
+#include "fs/xattr_value.h"
+#include "fs/access.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"
@@ -100,12 +102,36 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~(FUSE_CAP_ASYNC_DIO | FUSE_CAP_ASYNC_READ);
 }
 
+/*
+ * vfiofs's own permission check (fs/access.h), the same with or without
+ * default_permissions: replies EACCES itself when it refuses.
+ */
+static bool refused(fuse_req_t req, fuse_ino_t ino, int want, const char *what)
+{
+	int err = fs_access_node(req, fs_of(req), ino, NULL, want, what);
+
+	if (err)
+		fuse_reply_err(req, err);
+	return err != 0;
+}
+
+/* What opening with flags asks of the file. */
+static int open_wants(int flags)
+{
+	int acc = flags & O_ACCMODE;
+	int want = acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK;
+
+	return want | ((flags & O_TRUNC) ? W_OK : 0);
+}
+
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct vfiofs *fs = fs_of(req);
 	struct fuse_entry_param e;
 	struct fs_node *dir, *n;
 
+	if (refused(req, parent, X_OK, "lookup"))
+		return;
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_get(&fs->tree, parent);
 	n = dir ? fs_tree_child(dir, name) : NULL;
@@ -189,6 +215,8 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	struct fs_node *n = node_of(fs_of(req), ino);
 	int err = 0;
 
+	if ((to_set & FUSE_SET_ATTR_SIZE) && refused(req, ino, W_OK, "truncate"))
+		return;
 	if (!n)
 		err = ENOENT;
 	else if ((to_set & FUSE_SET_ATTR_SIZE) && n->kind == FS_DMA_BUFFER)
@@ -233,6 +261,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t pos = 0;
 
 	(void)fi;
+	if (off == 0 && refused(req, ino, R_OK, "readdir"))
+		return;
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_get(&fs->tree, ino);
 	if (!dir || !dir->children) {
@@ -264,6 +294,8 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 		fuse_reply_err(req, EPERM);
 		return;
 	}
+	if (refused(req, parent, W_OK | X_OK, "mkdir (attach)"))
+		return;
 	if (!vfio_pci_addr_is_canonical(name)) {
 		g_message("mkdir %s: a device directory is named by its PCI address, "
 			  "lower case: dddd:bb:dd.f", name);
@@ -288,6 +320,8 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fs_node *dir;
 	int err = 0;
 
+	if (refused(req, parent, W_OK | X_OK, "rmdir (detach)"))
+		return;
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
 	if (!dir)
@@ -317,6 +351,9 @@ static void open_handle(fuse_req_t req, struct fs_node *n, struct fuse_file_info
 		fuse_reply_err(req, S_ISDIR(n->mode) ? EISDIR : EOPNOTSUPP);
 		return;
 	}
+	/* The creator may open what it just made, as open(O_CREAT) may. */
+	if (!created && refused(req, n->ino, open_wants(fi->flags), "open"))
+		return;
 	h = g_new0(struct fs_handle, 1);
 	h->fs = fs;
 	h->node = n;
@@ -476,6 +513,8 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 		fuse_reply_err(req, EPERM);
 		return;
 	}
+	if (refused(req, parent, W_OK | X_OK, "create"))
+		return;
 	err = new_buffer(fs, parent, name, &e);
 	if (err)
 		fuse_reply_err(req, err);
@@ -498,6 +537,8 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 		fuse_reply_err(req, EPERM);
 		return;
 	}
+	if (refused(req, parent, W_OK | X_OK, "create"))
+		return;
 	err = new_buffer(fs, parent, name, &e);
 	if (err)
 		fuse_reply_err(req, err);
@@ -512,6 +553,8 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fs_node *n;
 	int err = 0;
 
+	if (refused(req, parent, W_OK | X_OK, "unlink"))
+		return;
 	g_mutex_lock(&fs->tree.lock);
 	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
 	if (!n)
@@ -547,6 +590,8 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
+	if (refused(req, parent, W_OK | X_OK, "rename"))
+		return;
 	err = check_buffer_name(newname);
 	if (err) {
 		fuse_reply_err(req, err);
@@ -618,6 +663,8 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 	else if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_SOCKET) == 0 &&
 		 fs_handoff_path(fs_of(req)->handoff))
 		value = g_strdup(fs_handoff_path(fs_of(req)->handoff));
+	if (value && refused(req, ino, R_OK, "getxattr"))
+		return;
 	if (!value)
 		fuse_reply_err(req, ENODATA);
 	else
@@ -647,18 +694,22 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
  */
 static int attach_by_xattr(struct vfiofs *fs, const char *value, size_t size)
 {
-	g_autofree char *what = g_strstrip(g_strndup(value, size));
-	char addr[VFIO_PCI_ADDR_LEN];
 	g_autoptr(GError) err = NULL;
+	struct fs_attach_target t;
 	bool ok;
 
-	if (what[0] == '/')
-		ok = fs_device_dir_attach_user(fs, what, NULL, &err);
+	if (!fs_xattr_attach_parse(value, size, &t, &err))
+		ok = false;
+	else if (t.socket)
+		ok = fs_device_dir_attach_user(fs, t.socket, NULL, &err);
 	else
-		ok = vfio_pci_addr_parse(what, addr, &err) && fs_device_dir_attach(fs, addr, NULL, &err);
-	if (ok)
+		ok = fs_device_dir_attach(fs, t.addr, NULL, &err);
+	if (ok) {
+		g_free(t.socket);
 		return 0;
-	g_warning("attach %s: %s", what, err->message);
+	}
+	g_warning("attach %s: %s", t.socket ? t.socket : t.addr[0] ? t.addr : "(bad value)", err->message);
+	g_free(t.socket);
 	return vfio_error_errno(err);
 }
 
@@ -668,6 +719,8 @@ static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const 
 	struct fs_node *n = node_of(fs_of(req), ino);
 
 	(void)flags;
+	if (n && (n->kind == FS_ROOT || n->kind == FS_DMA_BUFFER) && refused(req, ino, W_OK, "setxattr"))
+		return;
 	if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_ATTACH) == 0)
 		fuse_reply_err(req, attach_by_xattr(fs_of(req), value, size));
 	else if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
@@ -680,6 +733,8 @@ static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
 
+	if (n && n->kind == FS_DMA_BUFFER && refused(req, ino, W_OK, "removexattr"))
+		return;
 	if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
 		fuse_reply_err(req, ENODATA);
 	else

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "tree"
 #include "fs/tree.h"
+#include "fs/access.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 
@@ -17,8 +18,9 @@ static void node_free(struct fs_node *n)
 	g_free(n);
 }
 
-void fs_tree_init(struct fs_tree *t)
+void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg)
 {
+	t->cfg = cfg;
 	g_mutex_init(&t->lock);
 	t->by_ino = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
 					  (GDestroyNotify)node_free);
@@ -40,7 +42,7 @@ struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *
 	n->ino = t->next_ino++;
 	n->kind = kind;
 	n->name = g_strdup(name);
-	n->mode = mode;
+	n->mode = fs_access_mode(t->cfg, mode);
 	n->parent = dir;
 	if (S_ISDIR(mode))
 		n->children = g_ptr_array_new();

@@ -46,12 +46,14 @@ struct fs_tree {
 	GHashTable *by_ino;       /* fuse_ino_t -> struct fs_node * */
 	fuse_ino_t next_ino;
 	struct fs_node *root;
+	const struct vfiofs_config *cfg;  /* -o umask=: the modes every node gets */
 };
 
-void fs_tree_init(struct fs_tree *t);
+/* cfg decides every node's mode (fs_access_mode); it outlives the tree. */
+void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg);
 void fs_tree_destroy(struct fs_tree *t);
 
-/* These expect t->lock held. */
+/* These expect t->lock held.  mode: the file's type and what it supports, as owner bits. */
 struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *name,
 			    enum fs_kind kind, mode_t mode);
 struct fs_node *fs_tree_get(struct fs_tree *t, fuse_ino_t ino);

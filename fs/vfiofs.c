@@ -12,7 +12,7 @@ struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *
 	fs->cfg = *cfg;
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
 	fs->events = fs_event_loop_new();
-	fs_tree_init(&fs->tree);
+	fs_tree_init(&fs->tree, &fs->cfg);
 	fs_tree_add(&fs->tree, fs->tree.root, "container", FS_CONTAINER, S_IFREG | 0444);
 	fs_tree_add(&fs->tree, fs->tree.root, "dma", FS_DMA_DIR, S_IFDIR | 0755);
 	return fs;

@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,8 @@ static int answer_errno(const char *name)
 {
 	static const struct { const char *name; int value; } known[] = {
 		{ "ENOENT", ENOENT }, { "EINVAL", EINVAL }, { "ENODEV", ENODEV }, { "EACCES", EACCES },
-		{ "EISDIR", EISDIR }, { "EBUSY", EBUSY },
+		{ "EISDIR", EISDIR }, { "EBUSY", EBUSY }, { "EAGAIN", EAGAIN }, { "ETIMEDOUT", ETIMEDOUT },
+		{ "ESHUTDOWN", ESHUTDOWN },
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -126,21 +128,46 @@ static int answer_errno(const char *name)
 }
 
 /*
+ * path as a request writes it (vfiofs(1), Wire format): a space, a
+ * backslash and every control byte as \ooo, as the mount table does.
+ * False if it does not fit in size.
+ */
+static bool escape_path(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		bool plain = *p > ' ' && *p != '\\' && *p != 0x7f;
+
+		if (n + (plain ? 1 : 4) >= size)
+			return false;
+		if (plain)
+			out[n++] = (char)*p;
+		else
+			n += (size_t)sprintf(out + n, "\\%03o", *p);
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/*
  * Sends "VERB path number" to the daemon of path's mount and receives the
  * answer: the connection (still open), or -errno.
  */
 static int ask(const char *verb, const char *path, uint64_t number, char *line, size_t size,
 	       int fds[MAX_FDS], int *nfds)
 {
-	char sock[PATH_MAX], request[PATH_MAX + 64];
+	char sock[PATH_MAX], escaped[4 * PATH_MAX], request[4 * PATH_MAX + 64];
 	int s, rc = find_socket(path, sock, sizeof(sock));
 
 	if (rc < 0)
 		return rc;
+	if (!escape_path(path, escaped, sizeof(escaped)))
+		return fail(ENAMETOOLONG, "%s: the path is too long for a request", path);
 	s = connect_to(sock);
 	if (s < 0)
 		return s;
-	snprintf(request, sizeof(request), "%s %s %llu\n", verb, path, (unsigned long long)number);
+	snprintf(request, sizeof(request), "%s %s %llu\n", verb, escaped, (unsigned long long)number);
 	if (send(s, request, strlen(request), MSG_NOSIGNAL) < 0 || receive(s, line, size, fds, nfds) <= 0) {
 		close(s);
 		return fail(EIO, "no answer from the vfiofs daemon");

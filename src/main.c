@@ -128,8 +128,10 @@ int main(int argc, char *argv[])
 		.hugepages = o.hugepages,
 		.iova_max = o.iova_max,
 		.intx_eoi = o.intx_eoi,
-		.uid = getuid(),
-		.gid = getgid(),
+		.uid = o.has_uid ? o.uid : getuid(),
+		.gid = o.has_gid ? o.gid : getgid(),
+		.own_modes = o.has_umask,
+		.umask = o.umask,
 	});
 	/* The session checks libfuse's options before any device is touched. */
 	se = fuse_session_new(&args, &vfiofs_ops, sizeof(vfiofs_ops), fs);

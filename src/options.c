@@ -5,6 +5,8 @@
 #include "vfio/pci_addr.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,9 @@ enum {
 	KEY_VFIO_USER,
 	KEY_VFIO_USER_DMA,
 	KEY_VFIO_USER_TIMEOUT,
+	KEY_UID,
+	KEY_GID,
+	KEY_UMASK,
 };
 
 /* What the fuse_opt callback fills in. */
@@ -39,6 +44,9 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("vfio_user=", KEY_VFIO_USER),
 	FUSE_OPT_KEY("vfio_user_dma=", KEY_VFIO_USER_DMA),
 	FUSE_OPT_KEY("vfio_user_timeout=", KEY_VFIO_USER_TIMEOUT),
+	FUSE_OPT_KEY("uid=", KEY_UID),
+	FUSE_OPT_KEY("gid=", KEY_GID),
+	FUSE_OPT_KEY("umask=", KEY_UMASK),
 	FLAG("hugepages", hugepages),
 	FLAG("noreset", noreset),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -120,6 +128,57 @@ static bool parse_vfio_user_timeout(struct parse_state *s, const char *value)
 	return true;
 }
 
+/* A user or group id as written: all digits is a number, anything else a name to look up. */
+static bool parse_id(const char *value, bool group, guint64 *id)
+{
+	if (*value && strspn(value, "0123456789") == strlen(value))
+		return g_ascii_string_to_unsigned(value, 10, 0, (guint32)-2, id, NULL);
+	if (group) {
+		struct group *g = getgrnam(value);
+
+		*id = g ? g->gr_gid : 0;
+		return g != NULL;
+	}
+	struct passwd *p = getpwnam(value);
+
+	*id = p ? p->pw_uid : 0;
+	return p != NULL;
+}
+
+static bool parse_owner(struct parse_state *s, const char *value, bool group)
+{
+	guint64 id;
+
+	if (!parse_id(value, group, &id)) {
+		vfio_set_error(&s->error, EINVAL, "%s=%s: no such %s (a name, or a number)",
+			       group ? "gid" : "uid", value, group ? "group" : "user");
+		return false;
+	}
+	if (group) {
+		s->o->gid = (gid_t)id;
+		s->o->has_gid = true;
+	} else {
+		s->o->uid = (uid_t)id;
+		s->o->has_uid = true;
+	}
+	return true;
+}
+
+/* Octal, as umask(1) and vfat's umask= write it. */
+static bool parse_umask(struct parse_state *s, const char *value)
+{
+	guint64 mask;
+
+	if (!g_ascii_string_to_unsigned(value, 8, 0, 0777, &mask, NULL)) {
+		vfio_set_error(&s->error, EINVAL, "umask=%s: expected octal permission bits, 000 to 777 (e.g. 007)",
+			       value);
+		return false;
+	}
+	s->o->umask = (mode_t)mask;
+	s->o->has_umask = true;
+	return true;
+}
+
 static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct parse_state *s = data;
@@ -141,6 +200,11 @@ static int on_option(void *data, const char *arg, int key, struct fuse_args *out
 		return parse_vfio_user_dma(s, value) ? 0 : -1;
 	case KEY_VFIO_USER_TIMEOUT:
 		return parse_vfio_user_timeout(s, value) ? 0 : -1;
+	case KEY_UID:
+	case KEY_GID:
+		return parse_owner(s, value, key == KEY_GID) ? 0 : -1;
+	case KEY_UMASK:
+		return parse_umask(s, value) ? 0 : -1;
 	case KEY_HELP:
 		s->o->show_help = true;
 		return 0;
@@ -251,6 +315,8 @@ void vfiofs_options_usage(const char *prog)
 	       "    -o hugepages            back DMA buffers with huge pages\n"
 	       "    -o noreset              do not reset devices on attach and detach\n"
 	       "    -o intx_eoi=bar|manual  how a masked INTx is unmasked (default bar)\n"
+	       "    -o uid=USER,gid=GROUP   owner and group of every file (names or numbers)\n"
+	       "    -o umask=MASK           mode bits of every file: what it supports, for all, less MASK\n"
 	       "    -h, --help              this help\n"
 	       "    -V, --version           the version\n"
 	       "\n", prog);

@@ -20,6 +20,10 @@ struct vfiofs_options {
 	bool noreset;
 	bool allow_other;          /* also passed on to libfuse */
 	enum vfiofs_intx_eoi intx_eoi;
+	bool has_uid, has_gid, has_umask;  /* -o uid=, gid=, umask= given */
+	uid_t uid;
+	gid_t gid;
+	mode_t umask;
 	bool show_help;
 	bool show_version;
 	struct fuse_cmdline_opts fuse;  /* -f, -d, -s and friends, as libfuse parses them */

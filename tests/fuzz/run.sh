@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the libFuzzer targets over vfio/vfio_user_msg.c and the irq command
-# parser (fs/irq_command.c) straight from the
+# Builds the libFuzzer targets over vfio/vfio_user_msg.c, the hand-off
+# request line, the xattr values and the irq command line straight from the
 # sources (clang -fsanitize=fuzzer,address,undefined) and runs each for a
 # bounded time.  Ends with "fuzz: N passed, N failed" (one per target).
 #   FUZZ_TIME   seconds per target (default 20)
@@ -23,16 +23,17 @@ python3 tests/fuzz/seeds.py "$OUT/seeds" || exit 1
 
 passed=0
 failed=0
-n=0
-for target in header version region_info info dma region_reply; do
-	n=$((n + 1))
-	bin="$OUT/fuzz_$target"
+
+# run_target NAME NUMBER SOURCE...: builds one target and runs it for TIME seconds.
+run_target() {
+	local target=$1 number=$2 bin="$OUT/fuzz_$1"
+	shift 2
 	# shellcheck disable=SC2086
-	if ! clang $FLAGS $CFLAGS_DEPS -DFUZZ_TARGET=$n tests/fuzz/fuzz_vfio_user_msg.c \
-		vfio/vfio_user_msg.c $LIBS_DEPS -o "$bin" 2>"$OUT/$target.build.log"; then
+	if ! clang $FLAGS $CFLAGS_DEPS -DFUZZ_TARGET="$number" "$@" $LIBS_DEPS -o "$bin" \
+		2>"$OUT/$target.build.log"; then
 		echo "not ok - $target: build failed (see $OUT/$target.build.log)"
 		failed=$((failed + 1))
-		continue
+		return
 	fi
 	mkdir -p "$OUT/corpus/$target"
 	if "$bin" -max_total_time="$TIME" -timeout=5 -rss_limit_mb=2048 \
@@ -44,32 +45,23 @@ for target in header version region_info info dma region_reply; do
 		echo "not ok - $target: see $OUT/$target.log and $OUT/$target-*"
 		failed=$((failed + 1))
 	fi
-done
+}
 
-# Parsers of what users write to the files: one harness and its sources each,
-# seeds in tests/fuzz/corpus/TARGET.
-for target in irq_command; do
-	case $target in
-	irq_command) sources="fs/irq_command.c vfio/error.c" ;;
-	esac
-	bin="$OUT/fuzz_$target"
-	# shellcheck disable=SC2086
-	if ! clang $FLAGS $CFLAGS_DEPS tests/fuzz/fuzz_$target.c $sources $LIBS_DEPS -o "$bin" \
-		2>"$OUT/$target.build.log"; then
-		echo "not ok - $target: build failed (see $OUT/$target.build.log)"
-		failed=$((failed + 1))
-		continue
-	fi
-	mkdir -p "$OUT/corpus/$target"
-	if "$bin" -max_total_time="$TIME" -timeout=5 -rss_limit_mb=2048 \
-		-artifact_prefix="$OUT/$target-" "$OUT/corpus/$target" "tests/fuzz/corpus/$target" \
-		>"$OUT/$target.log" 2>&1; then
-		echo "ok - $target: $(grep -o 'Done [0-9]* runs' "$OUT/$target.log" | tail -1) in ${TIME}s"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $target: see $OUT/$target.log and $OUT/$target-*"
-		failed=$((failed + 1))
-	fi
+n=0
+for target in header version region_info info dma region_reply; do
+	n=$((n + 1))
+	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/vfio_user_msg.c
 done
+PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff_wire.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
+n=0
+for target in handoff_request xattr_iova xattr_attach; do
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	run_target "$target" "$n" $PARSERS
+done
+# What users write to a device's irq file; seeds kept in tests/fuzz/corpus/.
+mkdir -p "$OUT/seeds/irq_command"
+cp tests/fuzz/corpus/irq_command/* "$OUT/seeds/irq_command/"
+run_target irq_command 1 tests/fuzz/fuzz_irq_command.c fs/irq_command.c vfio/error.c
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -30,6 +30,11 @@ SEEDS = {
     'dma': [struct.pack('<HQQ', 11, 0x1000, 4), struct.pack('<HQQ', 12, 0x1000, 4) + b'abcd'],
     'region_reply': [b'\1' + struct.pack('<QII', 0x10, 2, 4) + b'wxyz',
                      b'\0' + struct.pack('<QII', 0x10, 2, 4)],
+    'handoff_request': [b'map /mnt/vfio/0000:00:03.0/bar0 0x100', b'map dma/a\\040b',
+                        b'irq /mnt/vfio/0000:00:03.0/irq 3', b'map /m/x 18446744073709551615',
+                        b'map /m\\134/x\\012 010'],
+    'xattr_iova': [b'0x100000', b'"0x100000"', b' 4096\n', b'0x1000\0', b'0x1000\0junk'],
+    'xattr_attach': [b'0000:00:03.0', b'00:03.0\n', b'/tmp/edu.sock', b'0000:00:03.0\0'],
 }
 
 if __name__ == '__main__':

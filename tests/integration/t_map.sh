@@ -35,6 +35,14 @@ sh tests/integration/edu_round_trip.sh "$M" "$VFIOFS_EDU0" || t_fail "edu DMA fa
 $C copy-out "$M/dma/dst" 0 2048 >"$WORK/dst.map" && dd if="$M/dma/src" of="$WORK/src.file" bs=2048 count=1 2>/dev/null &&
     cmp -s "$WORK/dst.map" "$WORK/src.file" && t_pass || t_fail "the mapping of dst lacks the device's bytes"
 
+t_begin libvfiofs-maps-a-name-with-space-and-backslash
+# The wire format escapes them (\040, \134): libvfiofs writes any path the tree holds.
+printf 'spaced and \\ slashed' >"$WORK/odd.in"
+truncate -s 4096 "$M/dma/a b\\c" && $C copy-in "$M/dma/a b\\c" 0 "$WORK/odd.in" &&
+    expect_eq "$(dd if="$M/dma/a b\\c" bs=20 count=1 2>/dev/null)" 'spaced and \ slashed' "the buffer read back" &&
+    t_pass || t_fail "map_check on dma/a b\\c"
+rm -f "$M/dma/a b\\c"
+
 t_begin nvme-areas-match-kernel-region-info
 # With interrupt remapping the kernel lets the MSI-X table be mapped too, so
 # nvme's BAR0 is one area here; whatever the kernel reports, the hand-off

@@ -19,6 +19,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	register_access_suite();
+	register_permission_suite();
 	register_pci_addr_suite();
 	register_text_suite();
 	register_options_suite();

@@ -15,3 +15,4 @@ void register_container_suite(void);
 void register_vfio_user_msg_suite(void);
 void register_vfio_user_conn_suite(void);
 void register_vfio_user_device_suite(void);
+void register_permission_suite(void);

@@ -100,6 +100,37 @@ static void test_bad_values_are_refused(void)
 	check_error((const char *[]){ "vfiofs", "a", "b", "c", NULL }, "too many arguments");
 }
 
+static void test_owner_and_umask(void)
+{
+	const char *names[] = { "vfiofs", "/mnt", "-o", "uid=root,gid=root,umask=007", NULL };
+	const char *numbers[] = { "vfiofs", "/mnt", "-o", "uid=1000,gid=2000,umask=0027", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+
+	CU_ASSERT_TRUE_FATAL(parse(names, &o, &rest, NULL));
+	CU_ASSERT_TRUE(o.has_uid && o.has_gid && o.has_umask);
+	CU_ASSERT_EQUAL(o.uid, 0);
+	CU_ASSERT_EQUAL(o.gid, 0);
+	CU_ASSERT_EQUAL(o.umask, 007);
+	CU_ASSERT_FALSE(args_contain(&rest, "uid="));  /* ours, not libfuse's */
+	CU_ASSERT_FALSE(args_contain(&rest, "umask="));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+	CU_ASSERT_TRUE_FATAL(parse(numbers, &o, &rest, NULL));
+	CU_ASSERT_EQUAL(o.uid, 1000);
+	CU_ASSERT_EQUAL(o.gid, 2000);
+	CU_ASSERT_EQUAL(o.umask, 027);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "uid=no-such-user-here", NULL }, "no such user");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "gid=no-such-group-here", NULL }, "no such group");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "uid=", NULL }, "no such user");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "uid=4294967295", NULL }, "uid=4294967295");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "umask=8", NULL }, "octal");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "umask=1000", NULL }, "octal");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "umask=-1", NULL }, "octal");
+}
+
 static void test_help_and_version(void)
 {
 	const char *help[] = { "vfiofs", "--help", NULL };
@@ -125,4 +156,5 @@ void register_options_suite(void)
 	CU_add_test(s, "defaults and SOURCE", test_defaults_and_source);
 	CU_add_test(s, "bad values are refused with a message", test_bad_values_are_refused);
 	CU_add_test(s, "--help and -V", test_help_and_version);
+	CU_add_test(s, "uid=, gid= (names or numbers) and umask= (octal)", test_owner_and_umask);
 }
