@@ -251,6 +251,27 @@ static void add_mount_names(struct fuse_args *args, const char *source)
 	fuse_opt_add_arg(args, arg);
 }
 
+/*
+ * "--" ends the options (a mount point may start with '-'); on_option took
+ * every word after it, so it is last in args.  fuse_opt_parse drops a last
+ * "--" itself, except when it has put back the -o options it gathered for
+ * libfuse (allow_other, debug, ...) as "-o OPTS" at 1 and 2: then the "--"
+ * stays, and the fsname and subtype appended after it are a second mount
+ * point to fuse_parse_cmdline (and an unknown option to fuse_session_new).
+ * A "--" at 2 after a "-o" at 1 is not the separator but those options.
+ */
+static void drop_last_separator(struct fuse_args *args)
+{
+	int last = args->argc - 1;
+
+	if (last < 1 || strcmp(args->argv[last], "--") != 0 ||
+	    (last == 2 && strcmp(args->argv[1], "-o") == 0))
+		return;
+	free(args->argv[last]);
+	args->argv[last] = NULL;
+	args->argc = last;
+}
+
 bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GError **err)
 {
 	struct parse_state s = { .o = o };
@@ -268,6 +289,7 @@ bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GErr
 			vfio_set_error(err, EINVAL, "cannot parse the command line");
 		goto out;
 	}
+	drop_last_separator(args);
 	o->hugepages = s.hugepages;
 	o->noreset = s.noreset;
 	if (o->show_help || o->show_version) {

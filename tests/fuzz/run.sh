@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the libFuzzer targets over vfio/vfio_user_msg.c, the hand-off
-# request line, the xattr values and the irq command line straight from the
-# sources (clang -fsanitize=fuzzer,address,undefined) and runs each for a
-# bounded time.  Ends with "fuzz: N passed, N failed" (one per target).
+# request line, the xattr values, the irq command line, PCI addresses, IOVAs
+# and the command line with its mount options straight from the sources
+# (clang -fsanitize=fuzzer,address,undefined) and runs each for a bounded
+# time.  Ends with "fuzz: N passed, N failed" (one per target).
 #   FUZZ_TIME   seconds per target (default 20)
 #   FUZZ_OUT    build and corpus directory (default /var/tmp/vfiofs-fuzz)
 set -u
@@ -19,6 +20,7 @@ fi
 FLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 CFLAGS_DEPS=$(pkg-config --cflags glib-2.0 json-glib-1.0) || exit 1
 LIBS_DEPS=$(pkg-config --libs glib-2.0 json-glib-1.0) || exit 1
+FUSE_DEPS=$(pkg-config --cflags --libs fuse3) || exit 1
 python3 tests/fuzz/seeds.py "$OUT/seeds" || exit 1
 
 passed=0
@@ -63,5 +65,16 @@ done
 mkdir -p "$OUT/seeds/irq_command"
 cp tests/fuzz/corpus/irq_command/* "$OUT/seeds/irq_command/"
 run_target irq_command 1 tests/fuzz/fuzz_irq_command.c fs/irq_command.c vfio/error.c
+# What users type: PCI addresses, IOVAs, the command line and its -o options
+# (over libfuse's own parsers); seeds kept in tests/fuzz/corpus/.
+INPUTS="tests/fuzz/fuzz_inputs.c src/options.c vfio/pci_addr.c vfio/iova.c vfio/error.c"
+n=0
+for target in pci_addr iova options; do
+	n=$((n + 1))
+	mkdir -p "$OUT/seeds/$target"
+	cp tests/fuzz/corpus/"$target"/* "$OUT/seeds/$target/"
+	# shellcheck disable=SC2086
+	run_target "$target" "$n" $INPUTS $FUSE_DEPS
+done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

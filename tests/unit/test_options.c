@@ -148,6 +148,45 @@ static void test_help_and_version(void)
 	fuse_opt_free_args(&rest);
 }
 
+/*
+ * "--" ends the options, so that a mount point may start with '-'.  When
+ * libfuse had to gather -o options for itself (allow_other, debug, ...) it
+ * left the "--" behind, and the fsname and subtype we add after it were
+ * taken for a second mount point: the command line was refused.
+ */
+static void test_double_dash(void)
+{
+	const char *argv[] = { "vfiofs", "-o", "allow_other", "-f", "--", "src", "-mnt", NULL };
+	const struct fuse_lowlevel_ops ops = { 0 };
+	struct fuse_session *se;
+	struct vfiofs_options o;
+	struct fuse_args rest;
+	GError *err = NULL;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, &err));
+	CU_ASSERT_PTR_NULL(err);
+	CU_ASSERT_STRING_EQUAL(o.source, "src");
+	CU_ASSERT_STRING_EQUAL(o.mountpoint, "-mnt");
+	CU_ASSERT_TRUE(o.allow_other);
+	CU_ASSERT_TRUE(o.fuse.foreground);
+	CU_ASSERT_PTR_NULL(o.fuse.mountpoint);
+	CU_ASSERT_FALSE(args_contain(&rest, "--"));
+	/* What is left is what libfuse's session takes. */
+	se = fuse_session_new(&rest, &ops, sizeof(ops), NULL);
+	CU_ASSERT_PTR_NOT_NULL(se);
+	if (se)
+		fuse_session_destroy(se);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+
+	/* "-o --" is an option named "--" (libfuse's to refuse), not the separator. */
+	CU_ASSERT_TRUE_FATAL(parse((const char *[]){ "vfiofs", "/mnt", "-o", "--", NULL }, &o, &rest, NULL));
+	CU_ASSERT_STRING_EQUAL(o.mountpoint, "/mnt");
+	CU_ASSERT_TRUE(rest.argc >= 3 && strcmp(rest.argv[1], "-o") == 0 && strncmp(rest.argv[2], "--", 2) == 0);
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
 void register_options_suite(void)
 {
 	CU_pSuite s = CU_add_suite("command line", NULL, NULL);
@@ -157,4 +196,5 @@ void register_options_suite(void)
 	CU_add_test(s, "bad values are refused with a message", test_bad_values_are_refused);
 	CU_add_test(s, "--help and -V", test_help_and_version);
 	CU_add_test(s, "uid=, gid= (names or numbers) and umask= (octal)", test_owner_and_umask);
+	CU_add_test(s, "-- before a mount point that starts with '-'", test_double_dash);
 }
