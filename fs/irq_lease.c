@@ -50,6 +50,7 @@ static void lease_free(gpointer data)
 static void lease_close(struct fs_irq_lease *l, const char *why)
 {
 	struct fs_irq *irq = l->irq;
+	GSource *watch = l->watch;
 
 	g_info("vector %u of %s: no longer with process %d (%s)", l->vector, fs_irq_mode_name(irq->mode),
 	       (int)l->pid, why);
@@ -57,9 +58,12 @@ static void lease_close(struct fs_irq_lease *l, const char *why)
 	shutdown(l->conn, SHUT_RDWR);
 	close(l->conn);
 	l->conn = -1;
-	/* The source owns l: it is freed once a callback running now has returned. */
-	g_source_destroy(l->watch);
-	g_source_unref(l->watch);
+	/*
+	 * The source owns l: destroying it frees l at once, or once a callback
+	 * running now has returned.  l is not touched after this.
+	 */
+	g_source_destroy(watch);
+	g_source_unref(watch);
 }
 
 void fs_irq_leases_end(struct fs_irq *irq, const char *why)
