@@ -1,11 +1,13 @@
 #!/bin/bash
-# Installs what is missing, builds, and runs every test: the CUnit unit tests
-# on the host, the libFuzzer targets (tests/fuzz/, briefly), the host tier (vfio-user devices served by libvfio-user
-# models, tests/host/), then the integration suite in a QEMU guest against
-# the real kernel VFIO driver. Ends with "N passed, N failed"; exits non-zero if any
-# test failed or none ran.
+# Installs what is missing, builds, and runs every test: the CUnit unit
+# tests on the host, the libFuzzer targets (tests/fuzz/, briefly), the host
+# tier (vfio-user devices served by libvfio-user models, tests/host/), the
+# integration suite in a QEMU guest against the real kernel VFIO driver, and
+# then the daemon built with ASan and UBSan through the host tier and the
+# daemon-heavy guest scenarios (tests/sanitize/). Ends with
+# "N passed, N failed"; exits non-zero if any test failed or none ran.
 #   scripts/test.sh                 everything
-#   scripts/test.sh t_regions.sh    the unit tests, the host tier and one guest scenario
+#   scripts/test.sh t_regions.sh    unit, fuzz, host tier and one guest scenario (no sanitizer run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,8 +50,19 @@ read -r gp gf <<<"$(counts "$log/guest")"
 if [ "$guest_rc" != 0 ] && [ "$gf" = 0 ]; then gf=1; echo "guest run failed (exit $guest_rc)"; fi
 [ "$unit_rc" != 0 ] && [ "$uf" = 0 ] && uf=1
 
-total_p=$((up + fp + hp + gp))
-total_f=$((uf + ff + hf + gf))
+# The daemon under ASan and UBSan: the host tier and the daemon-heavy guest
+# scenarios again; any sanitizer report fails (tests/sanitize/run.sh).
+sp=0 sf=0
+if [ "$#" = 0 ]; then
+    bash tests/sanitize/run.sh 2>&1 | tee "$log/sanitize"
+    san_rc=${PIPESTATUS[0]}
+    read -r sp sf <<<"$(counts "$log/sanitize")"
+    : "${sp:=0}" "${sf:=0}"
+    if [ "$san_rc" != 0 ] && [ "$sf" = 0 ]; then sf=1; echo "sanitizer run failed (exit $san_rc)"; fi
+fi
+
+total_p=$((up + fp + hp + gp + sp))
+total_f=$((uf + ff + hf + gf + sf))
 echo
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]
