@@ -10,56 +10,11 @@ import select
 import signal
 import struct
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from mountlib import (Fail, check, on_alarm, irq_cmd, irq_errno, write32, write64,  # noqa: E402
+                      read32, info)
 
 WAIT = 10
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def on_alarm(signum, frame):
-    raise Fail("timed out waiting for an interrupt")
-
-
-def irq_cmd(dev, text):
-    fd = os.open(dev + "/irq", os.O_WRONLY)
-    try:
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-
-
-def irq_errno(dev, text):
-    try:
-        irq_cmd(dev, text)
-        return "OK"
-    except OSError as e:
-        return errno.errorcode[e.errno]
-
-
-def w32(dev, off, value):
-    fd = os.open(dev + "/bar0", os.O_WRONLY)
-    os.pwrite(fd, struct.pack("<I", value), off)
-    os.close(fd)
-
-
-def w64(dev, off, value):
-    fd = os.open(dev + "/bar0", os.O_WRONLY)
-    os.pwrite(fd, struct.pack("<Q", value), off)
-    os.close(fd)
-
-
-def r32(dev, off):
-    fd = os.open(dev + "/bar0", os.O_RDONLY)
-    v = struct.unpack("<I", os.pread(fd, 4, off))[0]
-    os.close(fd)
-    return v
 
 
 def blocking_read(fd):
@@ -78,26 +33,18 @@ def readable(fd, timeout):
     return bool(p.poll(int(timeout * 1000)))
 
 
-def info(dev):
-    out = {}
-    for line in open(dev + "/info"):
-        k, _, v = line.rstrip("\n").partition(" ")
-        out[k] = v
-    return out
-
-
 # ---- cases ----
 
 def msi_blocking(dev):
     """msi 1, raise through 0x44: a blocking read returns 'msi 0 1'; status and acknowledge."""
     irq_cmd(dev, "msi 1\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x44, 0x5)
+    write32(dev, 0x44, 0x5)
     lines = blocking_read(fd)
     check(lines == ["msi 0 1"], "read %r, expected ['msi 0 1']" % lines)
-    check(r32(dev, 0x40) == 0x5, "status 0x40 is %#x, expected 0x5" % r32(dev, 0x40))
-    w32(dev, 0x48, 0x5)
-    check(r32(dev, 0x40) == 0, "status not acknowledged: %#x" % r32(dev, 0x40))
+    check(read32(dev, 0x40) == 0x5, "status 0x40 is %#x, expected 0x5" % read32(dev, 0x40))
+    write32(dev, 0x48, 0x5)
+    check(read32(dev, 0x40) == 0, "status not acknowledged: %#x" % read32(dev, 0x40))
     i = info(dev)
     check(i.get("irq.mode") == "msi" and i.get("irq.vectors") == "1", "info irq.mode/vectors %r/%r"
           % (i.get("irq.mode"), i.get("irq.vectors")))
@@ -113,31 +60,31 @@ def msi_poll(dev):
         raise Fail("a non-blocking read with nothing pending returned data")
     except BlockingIOError:
         pass
-    w32(dev, 0x44, 0x1)
+    write32(dev, 0x44, 0x1)
     check(readable(fd, WAIT), "poll: not readable %d s after the interrupt" % WAIT)
     lines = os.read(fd, 4096).decode().splitlines()
     check(lines == ["msi 0 1"], "read %r after poll" % lines)
     check(not readable(fd, 0.2), "still readable after the event was read")
-    w32(dev, 0x48, 0x1)
+    write32(dev, 0x48, 0x1)
 
 
 def msi_vector(dev):
     """msi 4, 0x4c triggers vector 3 alone."""
     irq_cmd(dev, "msi 4\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x4c, 3)
+    write32(dev, 0x4c, 3)
     lines = blocking_read(fd)
     check(lines == ["msi 3 1"], "read %r, expected ['msi 3 1']" % lines)
-    check(r32(dev, 0x40) == 0, "0x4c must not touch the status")
+    check(read32(dev, 0x40) == 0, "0x4c must not touch the status")
 
 
 def msix_vectors(dev):
     """msix 8, vectors 5 and 7 through 0x4c, each counted on its own line."""
     irq_cmd(dev, "msix 8\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x4c, 5)
-    w32(dev, 0x4c, 7)
-    w32(dev, 0x4c, 7)
+    write32(dev, 0x4c, 5)
+    write32(dev, 0x4c, 7)
+    write32(dev, 0x4c, 7)
     got = {}
     while got != {"msix 5": 1, "msix 7": 2}:
         check(readable(fd, WAIT), "events %r, expected msix 5 x1 and msix 7 x2" % got)
@@ -153,7 +100,7 @@ def msix_many(dev):
     irq_cmd(dev, "msix %d\n" % n)
     fd = os.open(dev + "/irq", os.O_RDONLY)
     for v in sorted({0, 7, 8, 9, n // 2, n - 1}):
-        w32(dev, 0x4c, v)
+        write32(dev, 0x4c, v)
         lines = blocking_read(fd)
         check(lines == ["msix %d 1" % v], "vector %d of %d: read %r" % (v, n, lines))
     irq_cmd(dev, "off\n")
@@ -165,15 +112,15 @@ def intx(dev):
     i = info(dev)
     check(i.get("irq.intx.flags") == "eventfd", "irq.intx.flags %r" % i.get("irq.intx.flags"))
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x44, 0x2)
+    write32(dev, 0x44, 0x2)
     lines = blocking_read(fd)
     check(lines == ["intx 0 1"], "read %r, expected ['intx 0 1']" % lines)
-    w32(dev, 0x48, 0x2)
+    write32(dev, 0x48, 0x2)
     # Not automasked: a second interrupt arrives without any unmask.
-    w32(dev, 0x44, 0x2)
+    write32(dev, 0x44, 0x2)
     lines = blocking_read(fd)
     check(lines == ["intx 0 1"], "second INTx: read %r" % lines)
-    w32(dev, 0x48, 0x2)
+    write32(dev, 0x48, 0x2)
     e = irq_errno(dev, "unmask\n")
     check(e == "EINVAL", "unmask of a non-maskable INTx: %s, expected EINVAL" % e)
 
@@ -191,28 +138,28 @@ def factorial_irq(dev):
     """0x3c bit0: the factorial's completion raises vector 0 and sets status bit 0."""
     irq_cmd(dev, "msi 1\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x3c, 1)
-    w32(dev, 0x30, 6)
+    write32(dev, 0x3c, 1)
+    write32(dev, 0x30, 6)
     lines = blocking_read(fd)
     check(lines == ["msi 0 1"], "read %r" % lines)
     fd0 = os.open(dev + "/bar0", os.O_RDONLY)
     result = struct.unpack("<Q", os.pread(fd0, 8, 0x38))[0]
     check(result == 720, "6! read %d" % result)
-    check(r32(dev, 0x40) & 1, "status bit 0 not set")
-    w32(dev, 0x48, 0xffffffff)
-    w32(dev, 0x3c, 0)
+    check(read32(dev, 0x40) & 1, "status bit 0 not set")
+    write32(dev, 0x48, 0xffffffff)
+    write32(dev, 0x3c, 0)
 
 
 def dma_irq(dev):
     """DMA cmd bit2: completion raises vector 0 and sets status bit 8."""
     irq_cmd(dev, "msix 2\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w64(dev, 0x90, 0)          # an empty transfer still completes
-    w64(dev, 0x98, 1 | 4)
+    write64(dev, 0x90, 0)          # an empty transfer still completes
+    write64(dev, 0x98, 1 | 4)
     lines = blocking_read(fd)
     check(lines == ["msix 0 1"], "read %r" % lines)
-    check(r32(dev, 0x40) & 0x100, "status bit 8 not set: %#x" % r32(dev, 0x40))
-    w32(dev, 0x48, 0x100)
+    check(read32(dev, 0x40) & 0x100, "status bit 8 not set: %#x" % read32(dev, 0x40))
+    write32(dev, 0x48, 0x100)
 
 
 def broadcast(dev):
@@ -220,12 +167,12 @@ def broadcast(dev):
     irq_cmd(dev, "msix 2\n")
     r1 = os.open(dev + "/irq", os.O_RDONLY)
     r2 = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x4c, 1)
+    write32(dev, 0x4c, 1)
     check(blocking_read(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
     check(blocking_read(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
     r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
     check(not readable(r3, 0.2), "a reader opened after the interrupt saw it")
-    w32(dev, 0x4c, 0)
+    write32(dev, 0x4c, 0)
     check(blocking_read(r3) == ["msix 0 1"], "the late reader missed a later interrupt")
     check(blocking_read(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
 
@@ -243,7 +190,7 @@ def reset_turns_off(dev):
     check(info(dev).get("irq.mode") == "off", "interrupts still on after reset")
     irq_cmd(dev, "msix 2\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    w32(dev, 0x4c, 1)
+    write32(dev, 0x4c, 1)
     check(blocking_read(fd) == ["msix 1 1"], "no event from the device after re-enabling")
     irq_cmd(dev, "off\n")
 
@@ -285,9 +232,9 @@ def off(dev):
     irq_cmd(dev, "off\n")
     check(readable(fd, WAIT) and os.read(fd, 4096) == b"", "a reader open across 'off' did not see end of file")
     fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
-    w32(dev, 0x44, 0x1)
+    write32(dev, 0x44, 0x1)
     check(not readable(fd, 0.3), "an event after 'off'")
-    w32(dev, 0x48, 0x1)
+    write32(dev, 0x48, 0x1)
     for bad in ("msi 5\n", "msix 9\n", "msi 0\n", "banana\n"):
         e = irq_errno(dev, bad)
         check(e == "EINVAL", "%r gave %s, expected EINVAL" % (bad.strip(), e))

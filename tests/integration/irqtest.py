@@ -13,58 +13,11 @@ import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from mountlib import (Fail, check, on_alarm, irq_cmd, irq_errno, write32, write64,  # noqa: E402
+                      read32, info)
 
 WAIT = 10  # seconds any expected event may take (TCG is slow)
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def on_alarm(signum, frame):
-    raise Fail("timed out waiting")
-
-
-def irq_cmd(dev, text):
-    fd = os.open(dev + "/irq", os.O_WRONLY)
-    try:
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-
-
-def errno_of_cmd(dev, text):
-    try:
-        irq_cmd(dev, text)
-        return "OK"
-    except OSError as e:
-        return errno.errorcode[e.errno]
-
-
-def reg_write(dev, off, value):
-    fd = os.open(dev + "/bar0", os.O_WRONLY)
-    os.pwrite(fd, struct.pack("<I", value), off)
-    os.close(fd)
-
-
-def reg_read(dev, off):
-    fd = os.open(dev + "/bar0", os.O_RDONLY)
-    v = struct.unpack("<I", os.pread(fd, 4, off))[0]
-    os.close(fd)
-    return v
-
-
-def info(dev):
-    out = {}
-    for line in open(dev + "/info"):
-        k, _, v = line.rstrip("\n").partition(" ")
-        out[k] = v
-    return out
 
 
 def read_events(fd, timeout=WAIT):
@@ -101,11 +54,11 @@ def readable(fd, timeout):
 def edu_msi(dev):
     irq_cmd(dev, "msi 1\n")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    reg_write(dev, 0x60, 0x5)
+    write32(dev, 0x60, 0x5)
     check(read_events(fd) == ["msi 0 1"], "expected one msi event")
-    check(reg_read(dev, 0x24) == 0x5, "interrupt status 0x24 is %#x" % reg_read(dev, 0x24))
-    reg_write(dev, 0x64, 0x5)
-    check(reg_read(dev, 0x24) == 0, "status not acknowledged")
+    check(read32(dev, 0x24) == 0x5, "interrupt status 0x24 is %#x" % read32(dev, 0x24))
+    write32(dev, 0x64, 0x5)
+    check(read32(dev, 0x24) == 0, "status not acknowledged")
     i = info(dev)
     check(i["irq.mode"] == "msi" and i["irq.vectors"] == "1" and i["irq.vector.0.count"] == "1",
           "info: %r" % {k: v for k, v in i.items() if k.startswith("irq.")})
@@ -115,39 +68,39 @@ def edu_msi(dev):
 def edu_factorial_irq(dev):
     irq_cmd(dev, "msi 1")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    reg_write(dev, 0x20, 0x80)  # raise an interrupt when the computation is done
-    reg_write(dev, 0x08, 6)
+    write32(dev, 0x20, 0x80)  # raise an interrupt when the computation is done
+    write32(dev, 0x08, 6)
     check(read_events(fd) == ["msi 0 1"], "no completion interrupt")
-    check(reg_read(dev, 0x08) == 720, "6! read as %d when the interrupt came" % reg_read(dev, 0x08))
-    check(reg_read(dev, 0x24) & 1, "status 0x24 lacks the factorial bit")
-    reg_write(dev, 0x64, 1)
-    reg_write(dev, 0x20, 0)
+    check(read32(dev, 0x08) == 720, "6! read as %d when the interrupt came" % read32(dev, 0x08))
+    check(read32(dev, 0x24) & 1, "status 0x24 lacks the factorial bit")
+    write32(dev, 0x64, 1)
+    write32(dev, 0x20, 0)
     irq_cmd(dev, "off")
 
 
 def edu_intx_bar_eoi(dev):
     irq_cmd(dev, "intx")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    reg_write(dev, 0x60, 0x1)
+    write32(dev, 0x60, 0x1)
     check(read_events(fd) == ["intx 0 1"], "no INTx event")
-    reg_write(dev, 0x64, 0x1)   # acknowledge: this BAR write also unmasks INTx
-    reg_write(dev, 0x60, 0x2)
+    write32(dev, 0x64, 0x1)   # acknowledge: this BAR write also unmasks INTx
+    write32(dev, 0x60, 0x2)
     check(read_events(fd) == ["intx 0 1"], "no second INTx event after the acknowledge")
-    reg_write(dev, 0x64, 0x2)
+    write32(dev, 0x64, 0x2)
     irq_cmd(dev, "off")
 
 
 def edu_intx_manual_eoi(dev):
     irq_cmd(dev, "intx")
     fd = os.open(dev + "/irq", os.O_RDONLY)
-    reg_write(dev, 0x60, 0x1)
+    write32(dev, 0x60, 0x1)
     check(read_events(fd) == ["intx 0 1"], "no INTx event")
-    reg_write(dev, 0x64, 0x1)   # acknowledge; with intx_eoi=manual INTx stays masked
-    reg_write(dev, 0x60, 0x2)   # the line is asserted again...
+    write32(dev, 0x64, 0x1)   # acknowledge; with intx_eoi=manual INTx stays masked
+    write32(dev, 0x60, 0x2)   # the line is asserted again...
     check(not readable(fd, 2), "an event arrived while INTx was masked")
     irq_cmd(dev, "unmask")      # ...and the unmask lets it through
     check(read_events(fd) == ["intx 0 1"], "no event after unmask")
-    reg_write(dev, 0x64, 0x2)
+    write32(dev, 0x64, 0x2)
     irq_cmd(dev, "unmask")
     irq_cmd(dev, "off")
 
@@ -271,7 +224,7 @@ def sigint_cat(dev):
         raise Fail("cat did not end after SIGINT")
     check(rc == -signal.SIGINT, "cat ended with %r" % rc)
     print("cat ended %.2f s after SIGINT" % (time.monotonic() - t0))
-    check(reg_read(dev, 0x0) != 0xffffffff or True, "")
+    check(read32(dev, 0x0) != 0xffffffff or True, "")
     irq_cmd(dev, "trigger 0")  # the daemon still serves
     irq_cmd(dev, "off")
 
@@ -318,7 +271,7 @@ def bad_commands(dev, msix_count):
     irq_cmd(dev, "msi 1")
     for cmd in ["msi 0", "msi 999", "msix 1" if msix_count == "0" else "msix 99999",
                 "garbage", "x" * 200, "msi", "unmask", "trigger 1", "msi 1 1", "\n"]:
-        e = errno_of_cmd(dev, cmd)
+        e = irq_errno(dev, cmd)
         check(e == "EINVAL", "%r gave %s, expected EINVAL" % (cmd[:20], e))
     i = info(dev)
     check(i["irq.mode"] == "msi" and i["irq.vectors"] == "1", "state changed: %r" % i["irq.mode"])
@@ -326,8 +279,8 @@ def bad_commands(dev, msix_count):
     irq_cmd(dev, "trigger 0")
     check(read_events(fd) == ["msi 0 1"], "interrupts no longer work after bad commands")
     irq_cmd(dev, "off")
-    check(errno_of_cmd(dev, "trigger 0") == "EINVAL", "trigger with interrupts off")
-    check(errno_of_cmd(dev, "unmask") == "EINVAL", "unmask with interrupts off")
+    check(irq_errno(dev, "trigger 0") == "EINVAL", "trigger with interrupts off")
+    check(irq_errno(dev, "unmask") == "EINVAL", "unmask with interrupts off")
 
 
 def reset_turns_off(dev):

@@ -13,17 +13,11 @@ import struct
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from mountlib import (Fail, check, on_alarm, irq_cmd, irq_errno, write32, write64,  # noqa: E402
+                      read32, info)
 
 SECONDS = float(os.environ.get("LOAD_SECONDS", "3"))
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def run_threads(targets):
@@ -149,22 +143,6 @@ def buffer_churn(mount, nthreads="4"):
     check(not left, "left over in dma/: %r" % left[:3])
     print("%d threads, %d buffers, 0 corrupted bytes, 0 overlapping IOVAs, no leftovers"
           % (n, stats["buffers"]))
-
-
-def irq_cmd(dev, text):
-    fd = os.open(dev + "/irq", os.O_WRONLY)
-    try:
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-
-
-def info(dev):
-    out = {}
-    for line in open(dev + "/info"):
-        k, _, v = line.rstrip("\n").partition(" ")
-        out[k] = v
-    return out
 
 
 def irq_storm(dev, nreaders="4", vectors="2"):
