@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from irqtest import Fail, check, info, irq_cmd, reg_write, WAIT  # noqa: E402
+from irqtest import Fail, check, info, irq_cmd, write32, WAIT  # noqa: E402
 
 
 def sock_of(dev):
@@ -83,15 +83,15 @@ def edu_msi(dev, raise_reg=0x60, ack_reg=0x64):
     check(len(fds) == 1, "MSI gave %d descriptors" % len(fds))
     check(handed_out(dev) == {"irq.vector.0.handed_out": str(os.getpid())}, "info: %r" % handed_out(dev))
     for i in range(3):
-        reg_write(dev, raise_reg, 0x1)
+        write32(dev, raise_reg, 0x1)
         check(wait_count(fds[0]) == 1, "round %d: count" % i)
-        reg_write(dev, ack_reg, 0x1)
+        write32(dev, ack_reg, 0x1)
     check(not readable(reader, 1), "an irq reader saw a handed-out vector")
     release(s, fds)
     wait_given_back(dev, 0)
-    reg_write(dev, raise_reg, 0x1)
+    write32(dev, raise_reg, 0x1)
     check(readable(reader, WAIT) and os.read(reader, 100) == b"msi 0 1\n", "the reader did not see the vector back")
-    reg_write(dev, ack_reg, 0x1)
+    write32(dev, ack_reg, 0x1)
     irq_cmd(dev, "off")
 
 
@@ -123,22 +123,22 @@ def edu_intx(dev):
     s, fds = take(dev, 0)
     check(len(fds) == 2, "INTx gave %d descriptors" % len(fds))
     trigger, unmask = fds
-    reg_write(dev, 0x60, 0x1)
+    write32(dev, 0x60, 0x1)
     check(wait_count(trigger) == 1, "first INTx")
-    reg_write(dev, 0x64, 0x1)           # acknowledge at the device: through the mount, a BAR access...
-    reg_write(dev, 0x60, 0x2)           # ...that must not unmask: the program ends its INTx itself
+    write32(dev, 0x64, 0x1)           # acknowledge at the device: through the mount, a BAR access...
+    write32(dev, 0x60, 0x2)           # ...that must not unmask: the program ends its INTx itself
     check(not readable(trigger, 2), "INTx came again before the program unmasked it")
     os.write(unmask, struct.pack("<Q", 1))
     check(wait_count(trigger) == 1, "second INTx after the unmask eventfd")
-    reg_write(dev, 0x64, 0x2)
+    write32(dev, 0x64, 0x2)
     os.write(unmask, struct.pack("<Q", 1))
     release(s, fds)
     wait_given_back(dev, 0)
     # Back with the daemon: the irq file sees INTx again (and ends it on BAR access).
     reader = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
-    reg_write(dev, 0x60, 0x1)
+    write32(dev, 0x60, 0x1)
     check(readable(reader, WAIT) and os.read(reader, 100) == b"intx 0 1\n", "INTx not back at the reader")
-    reg_write(dev, 0x64, 0x1)
+    write32(dev, 0x64, 0x1)
     irq_cmd(dev, "off")
 
 
@@ -148,9 +148,9 @@ def intx_not_masked(dev, raise_reg, ack_reg):
     s, fds = take(dev, 0)
     check(len(fds) == 1, "INTx without automask gave %d descriptors" % len(fds))
     for i in range(2):
-        reg_write(dev, raise_reg, 0x1)
+        write32(dev, raise_reg, 0x1)
         check(wait_count(fds[0]) == 1, "INTx %d" % i)
-        reg_write(dev, ack_reg, 0x1)
+        write32(dev, ack_reg, 0x1)
     release(s, fds)
     wait_given_back(dev, 0)
     reader = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
