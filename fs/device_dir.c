@@ -47,6 +47,16 @@ static mode_t region_mode(const struct vfio_region *r)
 	       ((r->flags & VFIO_REGION_INFO_FLAG_WRITE) ? 0200 : 0);
 }
 
+/* A file of the device directory dir: it holds a reference to the device. */
+static struct fs_node *add_device_file(struct fs_tree *t, struct fs_node *dir, const char *name,
+				       enum fs_kind kind, mode_t mode)
+{
+	struct fs_node *n = fs_tree_add(t, dir, name, kind, mode);
+
+	n->dev = fs_device_ref(dir->dev);
+	return n;
+}
+
 static void add_region_file(struct fs_tree *t, struct fs_node *dir, struct vfio_device *vdev,
 			    unsigned index)
 {
@@ -58,29 +68,29 @@ static void add_region_file(struct fs_tree *t, struct fs_node *dir, struct vfio_
 		return;
 	/* The ROM is read-only whatever the flags say (SPEC). */
 	mode = index == VFIO_PCI_ROM_REGION_INDEX ? (region_mode(r) & 0400) : region_mode(r);
-	n = fs_tree_add(t, dir, r->name, FS_REGION, S_IFREG | mode);
+	n = add_device_file(t, dir, r->name, FS_REGION, S_IFREG | mode);
 	n->region = index;
 	n->size = r->size;
 }
 
 static void populate(struct fs_tree *t, struct fs_node *dir, struct vfio_device *vdev)
 {
-	fs_tree_add(t, dir, "info", FS_INFO, S_IFREG | 0444);
+	add_device_file(t, dir, "info", FS_INFO, S_IFREG | 0444);
 	add_region_file(t, dir, vdev, VFIO_PCI_CONFIG_REGION_INDEX);
 	for (unsigned i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX; i++)
 		add_region_file(t, dir, vdev, i);
 	add_region_file(t, dir, vdev, VFIO_PCI_ROM_REGION_INDEX);
-	fs_tree_add(t, dir, "irq", FS_IRQ, S_IFREG | 0600);
-	fs_tree_add(t, dir, "dma", FS_DEVICE_DMA, S_IFREG | 0600);
-	fs_tree_add(t, dir, "reset", FS_RESET, S_IFREG | 0200);
+	add_device_file(t, dir, "irq", FS_IRQ, S_IFREG | 0600);
+	add_device_file(t, dir, "dma", FS_DEVICE_DMA, S_IFREG | 0600);
+	add_device_file(t, dir, "reset", FS_RESET, S_IFREG | 0200);
 }
 
 int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev)
 {
 	if (!vfio_device_can_reset(vdev))
-		return -ENOTTY;
+		return ENOTTY;
 	fs_irq_off(dev->irq, vdev, "the device was reset");
-	return vfio_device_reset(vdev);
+	return -vfio_device_reset(vdev);
 }
 
 static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const char *why)

@@ -34,7 +34,7 @@ void fs_device_put(struct fs_device *dev);
 /*
  * Resets the device as the reset file and the reset ioctl do: interrupts off
  * first (the kernel's reset drops their setup), then VFIO_DEVICE_RESET.
- * 0, -ENOTTY without a reset method, or another -errno.  Device held.
+ * 0, ENOTTY without a reset method, or another errno.  Device held.
  */
 int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev);
 

@@ -1,6 +1,5 @@
-/* dma/NAME buffers and each device's dma file (the IOVA space as devices see it). */
+/* dma/NAME: the buffer (memory, IOVA mapping, user.vfio.iova) and its file. */
 #define G_LOG_DOMAIN "dma"
-#include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 #include "fs/xattr_value.h"
 #include "fs/file_ops.h"
@@ -9,6 +8,7 @@
 #include "vfio/error.h"
 #include "vfio/fault_guard.h"
 #include "vfio/iova.h"
+#include "vfiofs.h"
 
 #include <errno.h>
 #include <string.h>
@@ -269,90 +269,45 @@ static void buffer_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 	fuse_reply_write(req, size);
 }
 
+static uint64_t buffer_file_size(struct vfiofs *fs, const struct fs_node *n)
+{
+	(void)fs;
+	return fs_dma_buffer_size(n->buffer);
+}
+
+static int buffer_truncate(struct fs_node *n, uint64_t size)
+{
+	return fs_dma_buffer_set_size(n->buffer, size);
+}
+
+static char *iova_get(struct vfiofs *fs, struct fs_node *n)
+{
+	(void)fs;
+	return fs_dma_buffer_iova_text(n->buffer);
+}
+
+static int iova_set(struct vfiofs *fs, struct fs_node *n, const char *value, size_t size)
+{
+	(void)fs;
+	return fs_dma_buffer_request_iova(n->buffer, value, size);
+}
+
+static int iova_remove(struct vfiofs *fs, struct fs_node *n)
+{
+	(void)fs;
+	return fs_dma_buffer_forget_iova_request(n->buffer);
+}
+
+static const struct fs_xattr buffer_xattrs[] = {
+	{ VFIOFS_XATTR_IOVA, iova_get, iova_set, iova_remove },
+	{ NULL },
+};
+
 const struct fs_file_ops fs_dma_buffer_file_ops = {
 	.open = buffer_open,
 	.read = buffer_read,
 	.write = buffer_write,
+	.size = buffer_file_size,
+	.truncate = buffer_truncate,
+	.xattrs = buffer_xattrs,
 };
-
-/* ---- DDDD:BB:DD.F/dma: file offset = IOVA ---- */
-
-uint64_t fs_device_dma_size(struct vfiofs *fs)
-{
-	return vfio_container_dma_size(fs->container);
-}
-
-static int device_dma_open(struct fs_handle *h, int flags)
-{
-	(void)h, (void)flags;
-	return 0;
-}
-
-/* One request on the device's dma file: the part of it inside the mapping at its offset. */
-struct dma_request {
-	fuse_req_t req;
-	const char *wbuf;  /* NULL for a read */
-};
-
-/* Runs with the mapping held: the reply goes out before it can be unmapped. */
-static int dma_reply(void *mem, size_t len, size_t done, void *data)
-{
-	struct dma_request *r = data;
-
-	(void)done;
-	if (r->wbuf) {
-		/* A fault (see vfio/fault_guard.h) is answered by the caller: EIO. */
-		if (vfio_guarded_copy(mem, r->wbuf, len) < 0)
-			return -EIO;
-		fuse_reply_write(r->req, len);
-	} else {
-		fuse_reply_buf(r->req, mem, len);
-	}
-	return 0;
-}
-
-static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *wbuf, size_t size,
-			      off_t off)
-{
-	struct dma_request r = { req, wbuf };
-	/* Once dma_reply has replied, the kernel may release h: hold what is used after. */
-	struct fs_device *dev = fs_device_ref(h->dev);
-	struct vfio_container *c = h->fs->container;
-	ssize_t rc = -ENODEV;
-
-	/* The view belongs to the device: once it is detached, so is its view. */
-	if (fs_device_get(dev)) {
-		rc = vfio_container_dma_access(c, off, size, false, dma_reply, &r);
-		fs_device_put(dev);
-	}
-	if (rc == -EFAULT)
-		g_debug("%s/dma: nothing is mapped at IOVA %#jx", dev->name, (intmax_t)off);
-	if (rc == -EIO)
-		g_warning("%s/dma: the memory at IOVA %#jx is gone (a client punched a hole in a "
-			  "hugetlb buffer and no huge page is free): EIO", dev->name, (intmax_t)off);
-	if (rc < 0)
-		fuse_reply_err(req, rc == -ENODEV ? ENODEV : EIO);
-	fs_device_unref(dev);
-}
-
-static void device_dma_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
-{
-	device_dma_access(req, h, NULL, size, off);
-}
-
-static void device_dma_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size,
-			     off_t off)
-{
-	device_dma_access(req, h, buf, size, off);
-}
-
-const struct fs_file_ops fs_device_dma_file_ops = {
-	.open = device_dma_open,
-	.read = device_dma_read,
-	.write = device_dma_write,
-};
-
-off_t fs_device_dma_seek(struct vfiofs *fs, off_t off, int whence)
-{
-	return vfio_container_dma_seek(fs->container, off, whence);
-}

@@ -31,11 +31,3 @@ char *fs_dma_buffer_iova_text(struct fs_dma_buffer *b);
 /* Asks for an IOVA before sizing; 0 or errno (EINVAL, EBUSY). */
 int fs_dma_buffer_request_iova(struct fs_dma_buffer *b, const char *text, size_t len);
 int fs_dma_buffer_forget_iova_request(struct fs_dma_buffer *b);
-
-extern const struct fs_file_ops fs_dma_buffer_file_ops;
-extern const struct fs_file_ops fs_device_dma_file_ops;
-
-/* The device dma file's size: one past the highest IOVA a device may use. */
-uint64_t fs_device_dma_size(struct vfiofs *fs);
-/* SEEK_DATA/SEEK_HOLE over the mappings; the offset, or -errno (ENXIO). */
-off_t fs_device_dma_seek(struct vfiofs *fs, off_t off, int whence);

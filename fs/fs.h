@@ -1,6 +1,7 @@
 /* The vfiofs file system over the vfio layer: what the daemon (src/) sees of fs/. */
 #pragma once
 
+/* The one definition of the libfuse API version, for fs/ and src/. */
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 #include <glib.h>
@@ -17,7 +18,6 @@ enum vfiofs_intx_eoi {
 struct vfiofs_config {
 	bool noreset;            /* do not reset devices on attach and detach */
 	bool hugepages;          /* back DMA buffers with huge pages */
-	uint64_t iova_max;       /* highest IOVA the allocator hands out; 0: no limit */
 	enum vfiofs_intx_eoi intx_eoi;
 	uid_t uid;               /* owner of every file: the mounting user, or -o uid= */
 	gid_t gid;

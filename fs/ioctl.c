@@ -301,10 +301,10 @@ static int device_reset(struct call *c)
 {
 	int rc = fs_device_reset(c->h->dev, c->vdev);
 
-	if (rc == -ENOTTY)
+	if (rc == ENOTTY)
 		return refuse(c, ENOTTY, "the device offers no reset method (no FLR, PM or bus reset)");
-	if (rc < 0)
-		return refuse(c, -rc, "reset failed: %s", g_strerror(-rc));
+	if (rc)
+		return refuse(c, rc, "reset failed: %s", g_strerror(rc));
 	g_info("%s: reset", c->h->dev->name);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 
+/* h->priv: the open file's reader, its view of the events. */
 static int irq_open(struct fs_handle *h, int flags)
 {
 	struct vfio_device *vdev = fs_device_get(h->dev);
@@ -14,7 +15,7 @@ static int irq_open(struct fs_handle *h, int flags)
 	(void)flags;
 	if (!vdev)
 		return ENODEV;
-	h->reader = fs_irq_reader_new(h->dev->irq);
+	h->priv = fs_irq_reader_new(h->dev->irq);
 	fs_device_put(h->dev);
 	return 0;
 }
@@ -22,7 +23,7 @@ static int irq_open(struct fs_handle *h, int flags)
 static void irq_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
 {
 	(void)off;
-	fs_irq_reader_read(h->reader, req, size, h->flags & O_NONBLOCK);
+	fs_irq_reader_read(h->priv, req, size, h->flags & O_NONBLOCK);
 }
 
 static void irq_write(fuse_req_t req, struct fs_handle *h, const char *buf, size_t size, off_t off)
@@ -53,13 +54,12 @@ static void irq_write(fuse_req_t req, struct fs_handle *h, const char *buf, size
 
 static void irq_poll(fuse_req_t req, struct fs_handle *h, struct fuse_pollhandle *ph)
 {
-	fs_irq_reader_poll(h->reader, req, ph);
+	fs_irq_reader_poll(h->priv, req, ph);
 }
 
 static void irq_release(struct fs_handle *h)
 {
-	if (h->reader)
-		fs_irq_reader_free(h->reader);
+	fs_irq_reader_free(h->priv);
 }
 
 const struct fs_file_ops fs_irq_file_ops = {

@@ -6,15 +6,12 @@
 #define G_LOG_DOMAIN "ops"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
-#include "fs/handoff.h"
 #include "fs/ioctl.h"
 #include "fs/file_ops.h"
-#include "fs/xattr_value.h"
 #include "fs/access.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"
-#include "vfiofs.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,30 +24,14 @@
 /* Everything changes only through this daemon, so the kernel may cache names and sizes long. */
 #define FIXED_TIMEOUT 3600.0
 
-static const struct fs_file_ops *const file_ops[] = {
-	[FS_CONTAINER] = &fs_text_file_ops,
-	[FS_INFO] = &fs_text_file_ops,
-	[FS_REGION] = &fs_region_file_ops,
-	[FS_RESET] = &fs_reset_file_ops,
-	[FS_IRQ] = &fs_irq_file_ops,
-	[FS_DEVICE_DMA] = &fs_device_dma_file_ops,
-	[FS_DMA_BUFFER] = &fs_dma_buffer_file_ops,
-};
-
 static struct vfiofs *fs_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
 
-static bool is_text(const struct fs_node *n)
+static const struct fs_file_ops *ops_of(const struct fs_node *n)
 {
-	return n->kind == FS_INFO || n->kind == FS_CONTAINER;
-}
-
-/* Files whose size changes while mounted: the kernel must not cache it. */
-static bool size_changes(const struct fs_node *n)
-{
-	return is_text(n) || n->kind == FS_DMA_BUFFER || n->kind == FS_DEVICE_DMA;
+	return fs_file_ops_of(n->kind);
 }
 
 /* Tree lock held. */
@@ -62,23 +43,15 @@ static void node_stat(struct vfiofs *fs, const struct fs_node *n, struct stat *s
 	st->st_nlink = S_ISDIR(n->mode) ? 2 : 1;
 	st->st_uid = fs->cfg.uid;
 	st->st_gid = fs->cfg.gid;
-	st->st_size = n->size;
+	st->st_size = ops_of(n)->size ? ops_of(n)->size(fs, n) : n->size;
 	st->st_blksize = 4096;
 	st->st_atim = st->st_mtim = st->st_ctim = fs->mount_time;
-	if (is_text(n)) {
-		g_autofree char *text = fs_text_snapshot(fs, n);
-
-		st->st_size = text ? strlen(text) : 0;
-	} else if (n->kind == FS_DMA_BUFFER) {
-		st->st_size = fs_dma_buffer_size(n->buffer);
-	} else if (n->kind == FS_DEVICE_DMA) {
-		st->st_size = fs_device_dma_size(fs);
-	}
 }
 
+/* A size that changes while mounted must not be cached by the kernel. */
 static double attr_timeout(const struct fs_node *n)
 {
-	return size_changes(n) ? 0.0 : FIXED_TIMEOUT;
+	return ops_of(n)->size ? 0.0 : FIXED_TIMEOUT;
 }
 
 /* Tree lock held; counts the lookup the reply hands the kernel. */
@@ -219,8 +192,8 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		return;
 	if (!n)
 		err = ENOENT;
-	else if ((to_set & FUSE_SET_ATTR_SIZE) && n->kind == FS_DMA_BUFFER)
-		err = fs_dma_buffer_set_size(n->buffer, attr->st_size);
+	else if ((to_set & FUSE_SET_ATTR_SIZE) && ops_of(n)->truncate)
+		err = ops_of(n)->truncate(n, attr->st_size);
 	else if (to_set & FUSE_SET_ATTR_SIZE) {
 		g_message("truncate refused: device files have the size of their region");
 		err = EPERM;
@@ -343,11 +316,11 @@ static void open_handle(fuse_req_t req, struct fs_node *n, struct fuse_file_info
 			const struct fuse_entry_param *created)
 {
 	struct vfiofs *fs = fs_of(req);
-	const struct fs_file_ops *ops = n->kind < G_N_ELEMENTS(file_ops) ? file_ops[n->kind] : NULL;
+	const struct fs_file_ops *ops = ops_of(n);
 	struct fs_handle *h;
 	int err;
 
-	if (!ops) {
+	if (!ops->open) {
 		fuse_reply_err(req, S_ISDIR(n->mode) ? EISDIR : EOPNOTSUPP);
 		return;
 	}
@@ -395,7 +368,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct fs_handle *h = handle_of(fi);
-	const struct fs_file_ops *ops = file_ops[h->node->kind];
+	const struct fs_file_ops *ops = ops_of(h->node);
 
 	(void)ino;
 	h->flags = fi->flags;  /* O_NONBLOCK may have changed since open */
@@ -409,7 +382,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		     struct fuse_file_info *fi)
 {
 	struct fs_handle *h = handle_of(fi);
-	const struct fs_file_ops *ops = file_ops[h->node->kind];
+	const struct fs_file_ops *ops = ops_of(h->node);
 
 	(void)ino;
 	if (!ops->write)
@@ -422,7 +395,7 @@ static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		    struct fuse_pollhandle *ph)
 {
 	struct fs_handle *h = handle_of(fi);
-	const struct fs_file_ops *ops = file_ops[h->node->kind];
+	const struct fs_file_ops *ops = ops_of(h->node);
 
 	(void)ino;
 	if (ops->poll) {
@@ -439,11 +412,10 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct fs_handle *h = handle_of(fi);
 
 	(void)ino;
-	if (file_ops[h->node->kind]->release)
-		file_ops[h->node->kind]->release(h);
+	if (ops_of(h->node)->release)
+		ops_of(h->node)->release(h);
 	if (h->dev)
 		fs_device_unref(h->dev);
-	g_free(h->text);
 	g_free(h);
 	fuse_reply_err(req, 0);
 }
@@ -521,9 +493,6 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	else
 		fuse_reply_entry(req, &e);
 }
-
-static void open_handle(fuse_req_t req, struct fs_node *n, struct fuse_file_info *fi,
-			const struct fuse_entry_param *created);
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		      struct fuse_file_info *fi)
@@ -615,36 +584,41 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 	fuse_reply_err(req, err);
 }
 
-/* SEEK_DATA and SEEK_HOLE (the kernel handles the others): a device's dma file walks the mappings. */
+/* Without a seek of its own, a file is data from 0 to its size. */
+static int seek_in_data(struct fs_handle *h, off_t off, int whence, off_t *pos)
+{
+	struct vfiofs *fs = h->fs;
+	struct stat st;
+
+	g_mutex_lock(&fs->tree.lock);
+	node_stat(fs, h->node, &st);
+	g_mutex_unlock(&fs->tree.lock);
+	if (off < 0 || off >= st.st_size)
+		return ENXIO;
+	*pos = whence == SEEK_DATA ? off : st.st_size;
+	return 0;
+}
+
+/* SEEK_DATA and SEEK_HOLE; the kernel handles the others. */
 static void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		     struct fuse_file_info *fi)
 {
-	struct vfiofs *fs = fs_of(req);
 	struct fs_handle *h = handle_of(fi);
-	struct stat st;
-	off_t pos;
+	const struct fs_file_ops *ops = ops_of(h->node);
+	off_t pos = 0;
+	int err;
 
 	(void)ino;
-	if (h->node->kind == FS_DEVICE_DMA) {
-		pos = fs_device_dma_seek(fs, off, whence);
-	} else {
-		/* Everything else is data from 0 to its size. */
-		g_mutex_lock(&fs->tree.lock);
-		node_stat(fs, h->node, &st);
-		g_mutex_unlock(&fs->tree.lock);
-		pos = off < 0 || off >= st.st_size ? -ENXIO : whence == SEEK_DATA ? off : st.st_size;
-	}
-	if (pos < 0)
-		fuse_reply_err(req, -pos);
+	err = (ops->seek ? ops->seek : seek_in_data)(h, off, whence, &pos);
+	if (err)
+		fuse_reply_err(req, err);
 	else
 		fuse_reply_lseek(req, pos);
 }
 
-/* Replies with an attribute value (or its size when size is 0). */
-static void reply_xattr_value(fuse_req_t req, const char *value, size_t size)
+/* Replies with a value, or its size when size is 0, as getxattr(2) and listxattr(2) want. */
+static void reply_xattr_value(fuse_req_t req, const char *value, size_t len, size_t size)
 {
-	size_t len = strlen(value);
-
 	if (size == 0)
 		fuse_reply_xattr(req, len);
 	else if (size < len)
@@ -653,92 +627,76 @@ static void reply_xattr_value(fuse_req_t req, const char *value, size_t size)
 		fuse_reply_buf(req, value, len);
 }
 
+/* n's attribute called name, or NULL. */
+static const struct fs_xattr *xattr_of(const struct fs_node *n, const char *name)
+{
+	for (const struct fs_xattr *x = n ? ops_of(n)->xattrs : NULL; x && x->name; x++)
+		if (strcmp(x->name, name) == 0)
+			return x;
+	return NULL;
+}
+
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
-	g_autofree char *value = NULL;
+	const struct fs_xattr *x = xattr_of(n, name);
+	g_autofree char *value = x && x->get ? x->get(fs_of(req), n) : NULL;
 
-	if (n && n->kind == FS_DMA_BUFFER && strcmp(name, VFIOFS_XATTR_IOVA) == 0)
-		value = fs_dma_buffer_iova_text(n->buffer);
-	else if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_SOCKET) == 0 &&
-		 fs_handoff_path(fs_of(req)->handoff))
-		value = g_strdup(fs_handoff_path(fs_of(req)->handoff));
 	if (value && refused(req, ino, R_OK, "getxattr"))
 		return;
 	if (!value)
 		fuse_reply_err(req, ENODATA);
 	else
-		reply_xattr_value(req, value, size);
+		reply_xattr_value(req, value, strlen(value), size);
 }
 
+/* The names of the attributes that have a value now, each with its NUL. */
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
-	g_autofree char *iova = n && n->kind == FS_DMA_BUFFER ? fs_dma_buffer_iova_text(n->buffer) : NULL;
-	bool socket = n && n->kind == FS_ROOT && fs_handoff_path(fs_of(req)->handoff);
-	/* Each name with its NUL, as listxattr(2) wants them. */
-	const char *name = iova ? VFIOFS_XATTR_IOVA : socket ? VFIOFS_XATTR_SOCKET : NULL;
-	size_t len = name ? strlen(name) + 1 : 0;
+	g_autoptr(GString) names = g_string_new(NULL);
 
-	if (size == 0)
-		fuse_reply_xattr(req, len);
-	else if (size < len)
-		fuse_reply_err(req, ERANGE);
-	else
-		fuse_reply_buf(req, name, len);
+	for (const struct fs_xattr *x = n ? ops_of(n)->xattrs : NULL; x && x->name; x++) {
+		g_autofree char *value = x->get ? x->get(fs_of(req), n) : NULL;
+
+		if (value)
+			g_string_append_len(names, x->name, strlen(x->name) + 1);
+	}
+	reply_xattr_value(req, names->str, names->len, size);
 }
 
-/*
- * user.vfio.attach on the root: a shell can attach what mkdir cannot name, a
- * vfio-user server's socket (an absolute path), or a PCI address.
- */
-static int attach_by_xattr(struct vfiofs *fs, const char *value, size_t size)
+/* Nodes with attributes check write permission for set and remove, whatever the name. */
+static bool xattr_change_refused(fuse_req_t req, fuse_ino_t ino, const struct fs_node *n, const char *what)
 {
-	g_autoptr(GError) err = NULL;
-	struct fs_attach_target t;
-	bool ok;
-
-	if (!fs_xattr_attach_parse(value, size, &t, &err))
-		ok = false;
-	else if (t.socket)
-		ok = fs_device_dir_attach_user(fs, t.socket, NULL, &err);
-	else
-		ok = fs_device_dir_attach(fs, t.addr, NULL, &err);
-	if (ok) {
-		g_free(t.socket);
-		return 0;
-	}
-	g_warning("attach %s: %s", t.socket ? t.socket : t.addr[0] ? t.addr : "(bad value)", err->message);
-	g_free(t.socket);
-	return vfio_error_errno(err);
+	return n && ops_of(n)->xattrs && refused(req, ino, W_OK, what);
 }
 
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
 			size_t size, int flags)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
+	const struct fs_xattr *x = xattr_of(n, name);
 
 	(void)flags;
-	if (n && (n->kind == FS_ROOT || n->kind == FS_DMA_BUFFER) && refused(req, ino, W_OK, "setxattr"))
+	if (xattr_change_refused(req, ino, n, "setxattr"))
 		return;
-	if (n && n->kind == FS_ROOT && strcmp(name, VFIOFS_XATTR_ATTACH) == 0)
-		fuse_reply_err(req, attach_by_xattr(fs_of(req), value, size));
-	else if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
+	if (!x || !x->set)
 		fuse_reply_err(req, ENOTSUP);
 	else
-		fuse_reply_err(req, fs_dma_buffer_request_iova(n->buffer, value, size));
+		fuse_reply_err(req, x->set(fs_of(req), n, value, size));
 }
 
 static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	struct fs_node *n = node_of(fs_of(req), ino);
+	const struct fs_xattr *x = xattr_of(n, name);
 
-	if (n && n->kind == FS_DMA_BUFFER && refused(req, ino, W_OK, "removexattr"))
+	if (xattr_change_refused(req, ino, n, "removexattr"))
 		return;
-	if (!n || n->kind != FS_DMA_BUFFER || strcmp(name, VFIOFS_XATTR_IOVA) != 0)
+	if (!x || !x->remove)
 		fuse_reply_err(req, ENODATA);
 	else
-		fuse_reply_err(req, fs_dma_buffer_forget_iova_request(n->buffer));
+		fuse_reply_err(req, x->remove(fs_of(req), n));
 }
 
 static void op_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg, struct fuse_file_info *fi,

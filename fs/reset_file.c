@@ -38,11 +38,11 @@ static void reset_write(fuse_req_t req, struct fs_handle *h, const char *buf, si
 	}
 	rc = fs_device_reset(h->dev, vdev);
 	fs_device_put(h->dev);
-	if (rc < 0) {
+	if (rc) {
 		g_message("%s: reset failed: %s", h->dev->name,
-			  rc == -ENOTTY ? "the device offers no reset method (no FLR, PM or bus reset)"
-					: g_strerror(-rc));
-		fuse_reply_err(req, -rc);
+			  rc == ENOTTY ? "the device offers no reset method (no FLR, PM or bus reset)"
+				       : g_strerror(rc));
+		fuse_reply_err(req, rc);
 		return;
 	}
 	g_info("%s: reset", h->dev->name);

@@ -9,7 +9,8 @@
 #include <fcntl.h>
 #include <string.h>
 
-char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
+/* The current text of an info or container file, or NULL if its device is gone. */
+static char *text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 {
 	g_autoptr(GString) irq_lines = NULL;
 	struct vfio_device *vdev;
@@ -30,27 +31,48 @@ char *fs_text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 	return text;
 }
 
+/* h->priv: the snapshot, a GBytes. */
 static int text_open(struct fs_handle *h, int flags)
 {
+	char *text;
+
 	if (FS_WANTS_WRITE(flags))
 		return EACCES;
-	h->text = fs_text_snapshot(h->fs, h->node);
-	if (!h->text)
+	text = text_snapshot(h->fs, h->node);
+	if (!text)
 		return ENODEV;
-	h->text_len = strlen(h->text);
+	h->priv = g_bytes_new_take(text, strlen(text));
 	return 0;
 }
 
 static void text_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
 {
-	if ((size_t)off >= h->text_len) {
+	size_t len;
+	const char *text = g_bytes_get_data(h->priv, &len);
+
+	if ((size_t)off >= len) {
 		fuse_reply_buf(req, NULL, 0);
 		return;
 	}
-	fuse_reply_buf(req, h->text + off, MIN(size, h->text_len - off));
+	fuse_reply_buf(req, text + off, MIN(size, len - off));
+}
+
+static void text_release(struct fs_handle *h)
+{
+	g_bytes_unref(h->priv);
+}
+
+/* What a read from the start would return now. */
+static uint64_t text_size(struct vfiofs *fs, const struct fs_node *n)
+{
+	g_autofree char *text = text_snapshot(fs, n);
+
+	return text ? strlen(text) : 0;
 }
 
 const struct fs_file_ops fs_text_file_ops = {
 	.open = text_open,
 	.read = text_read,
+	.release = text_release,
+	.size = text_size,
 };

@@ -1,35 +1,39 @@
 #define G_LOG_DOMAIN "tree"
 #include "fs/tree.h"
 #include "fs/access.h"
-#include "fs/device_dir.h"
-#include "fs/dma_buffer.h"
 
 #include <string.h>
 
-static void node_free(struct fs_node *n)
+static void node_free(struct fs_node *n, struct fs_tree *t)
 {
-	if (n->dev)
-		fs_device_unref(n->dev);
-	if (n->buffer)
-		fs_dma_buffer_unref(n->buffer);
+	if (t->release)
+		t->release(n);
 	if (n->children)
 		g_ptr_array_unref(n->children);
 	g_free(n->name);
 	g_free(n);
 }
 
-void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg)
+void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg, fs_node_release_fn release)
 {
 	t->cfg = cfg;
+	t->release = release;
 	g_mutex_init(&t->lock);
-	t->by_ino = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
-					  (GDestroyNotify)node_free);
+	t->by_ino = g_hash_table_new(g_int64_hash, g_int64_equal);
 	t->next_ino = FUSE_ROOT_ID;
 	t->root = fs_tree_add(t, NULL, "", FS_ROOT, S_IFDIR | 0755);
 }
 
+static gboolean free_stolen(gpointer ino, gpointer n, gpointer t)
+{
+	(void)ino;
+	node_free(n, t);
+	return TRUE;
+}
+
 void fs_tree_destroy(struct fs_tree *t)
 {
+	g_hash_table_foreach_steal(t->by_ino, free_stolen, t);
 	g_hash_table_unref(t->by_ino);
 	g_mutex_clear(&t->lock);
 }
@@ -46,11 +50,8 @@ struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *
 	n->parent = dir;
 	if (S_ISDIR(mode))
 		n->children = g_ptr_array_new();
-	if (dir) {
+	if (dir)
 		g_ptr_array_add(dir->children, n);
-		if (dir->dev)
-			n->dev = fs_device_ref(dir->dev);
-	}
 	/* The key lives in the node, so the table needs no copy of it. */
 	g_hash_table_insert(t->by_ino, &n->ino, n);
 	return n;
@@ -76,8 +77,10 @@ struct fs_node *fs_tree_child(const struct fs_node *dir, const char *name)
 
 static void release_if_forgotten(struct fs_tree *t, struct fs_node *n)
 {
-	if (n->removed && n->nlookup == 0 && (!n->children || n->children->len == 0))
+	if (n->removed && n->nlookup == 0 && (!n->children || n->children->len == 0)) {
 		g_hash_table_remove(t->by_ino, &n->ino);
+		node_free(n, t);
+	}
 }
 
 void fs_tree_remove(struct fs_tree *t, struct fs_node *n)

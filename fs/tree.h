@@ -3,6 +3,10 @@
  * fixed inode number.  A node taken out of the tree (rmdir of a device)
  * lives on until the kernel forgets it, so late requests find a node whose
  * device is gone rather than freed memory.
+ *
+ * The table knows no payload: it carries each node's device and buffer for
+ * the files of fs/, and hands a dying node to the release callback given to
+ * fs_tree_init, which drops them.
  */
 #pragma once
 
@@ -24,6 +28,7 @@ enum fs_kind {
 	FS_DEVICE_DMA,    /* DDDD:BB:DD.F/dma */
 	FS_RESET,
 	FS_DMA_BUFFER,    /* root/dma/NAME */
+	FS_KIND_COUNT
 };
 
 struct fs_node {
@@ -35,11 +40,15 @@ struct fs_node {
 	unsigned region;          /* FS_REGION: VFIO region index */
 	struct fs_node *parent;   /* NULL for the root and for removed nodes */
 	GPtrArray *children;      /* directories: struct fs_node *, in listing order */
-	struct fs_device *dev;    /* device directories and their files hold a reference */
-	struct fs_dma_buffer *buffer;  /* FS_DMA_BUFFER: holds a reference */
+	/* Payload, set by whoever adds the node and dropped by the tree's release callback: */
+	struct fs_device *dev;    /* device directories and their files: a reference */
+	struct fs_dma_buffer *buffer;  /* FS_DMA_BUFFER: a reference */
 	uint64_t nlookup;         /* references the kernel holds */
 	bool removed;
 };
+
+/* Drops what a node carries, just before the tree frees it; tree lock held. */
+typedef void (*fs_node_release_fn)(struct fs_node *n);
 
 struct fs_tree {
 	GMutex lock;
@@ -47,10 +56,11 @@ struct fs_tree {
 	fuse_ino_t next_ino;
 	struct fs_node *root;
 	const struct vfiofs_config *cfg;  /* -o umask=: the modes every node gets */
+	fs_node_release_fn release;
 };
 
-/* cfg decides every node's mode (fs_access_mode); it outlives the tree. */
-void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg);
+/* cfg decides every node's mode (fs_access_mode); it outlives the tree.  release may be NULL. */
+void fs_tree_init(struct fs_tree *t, const struct vfiofs_config *cfg, fs_node_release_fn release);
 void fs_tree_destroy(struct fs_tree *t);
 
 /* These expect t->lock held.  mode: the file's type and what it supports, as owner bits. */

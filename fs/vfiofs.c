@@ -1,8 +1,18 @@
 #define G_LOG_DOMAIN "vfiofs"
 #include "fs/device_dir.h"
+#include "fs/dma_buffer.h"
 #include "fs/event_loop.h"
 #include "fs/handoff.h"
 #include "fs/vfiofs_private.h"
+
+/* The tree's release callback: what a node carries goes with it. */
+static void release_payload(struct fs_node *n)
+{
+	if (n->dev)
+		fs_device_unref(n->dev);
+	if (n->buffer)
+		fs_dma_buffer_unref(n->buffer);
+}
 
 struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg)
 {
@@ -12,7 +22,7 @@ struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *
 	fs->cfg = *cfg;
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
 	fs->events = fs_event_loop_new();
-	fs_tree_init(&fs->tree, &fs->cfg);
+	fs_tree_init(&fs->tree, &fs->cfg, release_payload);
 	fs_tree_add(&fs->tree, fs->tree.root, "container", FS_CONTAINER, S_IFREG | 0444);
 	fs_tree_add(&fs->tree, fs->tree.root, "dma", FS_DMA_DIR, S_IFDIR | 0755);
 	return fs;

@@ -6,7 +6,6 @@
 
 struct fs_event_loop;
 struct fs_handoff;
-struct fs_irq_reader;
 
 #include <time.h>
 
@@ -24,8 +23,6 @@ struct fs_handle {
 	struct vfiofs *fs;
 	struct fs_node *node;
 	struct fs_device *dev;  /* reference, for files inside a device directory */
-	char *text;             /* info and container: the snapshot taken at open */
-	size_t text_len;
-	struct fs_irq_reader *reader;  /* irq: this open file's view of the events */
+	void *priv;             /* the kind's own, freed by its release (fs/file_ops.h) */
 	int flags;              /* the file's flags as of the current request */
 };

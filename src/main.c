@@ -126,7 +126,6 @@ int main(int argc, char *argv[])
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
 		.hugepages = o.hugepages,
-		.iova_max = o.iova_max,
 		.intx_eoi = o.intx_eoi,
 		.uid = o.has_uid ? o.uid : getuid(),
 		.gid = o.has_gid ? o.gid : getgid(),

@@ -1,12 +1,10 @@
 /* The command line: vfiofs [SOURCE] MOUNTPOINT [-f] [-d] [-s] [-o OPTION[,OPTION...]] */
 #pragma once
 
-#define FUSE_USE_VERSION 314
-#include <fuse_lowlevel.h>
+#include "fs/fs.h"
+
 #include <glib.h>
 #include <stdbool.h>
-
-#include "fs/fs.h"
 
 struct vfiofs_options {
 	GPtrArray *devices;        /* canonical PCI addresses from -o device=, in order */

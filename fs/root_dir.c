@@ -1,0 +1,50 @@
+/* The mount root's own attributes: the hand-off socket's path, and attach by socket or address. */
+#define G_LOG_DOMAIN "root-dir"
+#include "fs/device_dir.h"
+#include "fs/file_ops.h"
+#include "fs/handoff.h"
+#include "fs/xattr_value.h"
+#include "vfio/error.h"
+#include "vfiofs.h"
+
+static char *socket_get(struct vfiofs *fs, struct fs_node *n)
+{
+	(void)n;
+	return g_strdup(fs_handoff_path(fs->handoff));
+}
+
+/*
+ * user.vfio.attach: a shell can attach what mkdir cannot name, a vfio-user
+ * server's socket (an absolute path), or a PCI address.
+ */
+static int attach_set(struct vfiofs *fs, struct fs_node *n, const char *value, size_t size)
+{
+	g_autoptr(GError) err = NULL;
+	struct fs_attach_target t;
+	bool ok;
+
+	(void)n;
+	if (!fs_xattr_attach_parse(value, size, &t, &err))
+		ok = false;
+	else if (t.socket)
+		ok = fs_device_dir_attach_user(fs, t.socket, NULL, &err);
+	else
+		ok = fs_device_dir_attach(fs, t.addr, NULL, &err);
+	if (ok) {
+		g_free(t.socket);
+		return 0;
+	}
+	g_warning("attach %s: %s", t.socket ? t.socket : t.addr[0] ? t.addr : "(bad value)", err->message);
+	g_free(t.socket);
+	return vfio_error_errno(err);
+}
+
+static const struct fs_xattr root_xattrs[] = {
+	{ VFIOFS_XATTR_SOCKET, socket_get, NULL, NULL },
+	{ VFIOFS_XATTR_ATTACH, NULL, attach_set, NULL },
+	{ NULL },
+};
+
+const struct fs_file_ops fs_root_dir_ops = {
+	.xattrs = root_xattrs,
+};
