@@ -82,16 +82,16 @@ static void drop(struct fs_handoff_listener *h, guint i, int errnum, const char 
 static bool read_some(struct fs_handoff_listener *h, guint i)
 {
 	struct fs_handoff_pending *p = g_ptr_array_index(h->waiting, i);
-	int rc = fs_handoff_pending_read(p);
+	enum fs_handoff_line got = fs_handoff_pending_read(p);
 
-	if (rc == 0)
+	if (got == FS_HANDOFF_LINE_MORE)
 		return false;
-	if (rc > 0) {
+	if (got == FS_HANDOFF_LINE_COMPLETE) {
 		dispatch(h, p);
 		g_ptr_array_remove_index_fast(h->waiting, i);
 	} else {
-		drop(h, i, EINVAL, rc == -E2BIG ? "the request line is longer than 4096 bytes"
-			: rc == -EINVAL ? "a request line holds no NUL byte"
+		drop(h, i, EINVAL, got == FS_HANDOFF_LINE_TOO_LONG ? "the request line is longer than 4096 bytes"
+			: got == FS_HANDOFF_LINE_NUL ? "a request line holds no NUL byte"
 			: "no request line: send map PATH [OFFSET] or irq PATH VECTOR and a newline");
 	}
 	return true;

@@ -117,23 +117,23 @@ struct fs_handoff_pending *fs_handoff_pending_new(int fd, const struct ucred *cr
 	return p;
 }
 
-int fs_handoff_pending_read(struct fs_handoff_pending *p)
+enum fs_handoff_line fs_handoff_pending_read(struct fs_handoff_pending *p)
 {
 	ssize_t n = recv(p->fd, p->buf + p->got, FS_HANDOFF_REQUEST_MAX - p->got, MSG_PEEK | MSG_DONTWAIT);
 	char *nl;
 	size_t take;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
+		return FS_HANDOFF_LINE_MORE;
 	if (n <= 0)
-		return -EIO;
+		return FS_HANDOFF_LINE_CLOSED;
 	nl = memchr(p->buf + p->got, '\n', n);
 	take = nl ? (size_t)(nl - (p->buf + p->got)) + 1 : (size_t)n;
 	if (recv(p->fd, p->buf + p->got, take, MSG_DONTWAIT) != (ssize_t)take)
-		return -EIO;
+		return FS_HANDOFF_LINE_CLOSED;
 	p->got += take;
 	if (!nl)
-		return p->got >= FS_HANDOFF_REQUEST_MAX ? -E2BIG : 0;
+		return p->got >= FS_HANDOFF_REQUEST_MAX ? FS_HANDOFF_LINE_TOO_LONG : FS_HANDOFF_LINE_MORE;
 	p->buf[--p->got] = '\0';
-	return memchr(p->buf, '\0', p->got) ? -EINVAL : 1;
+	return memchr(p->buf, '\0', p->got) ? FS_HANDOFF_LINE_NUL : FS_HANDOFF_LINE_COMPLETE;
 }

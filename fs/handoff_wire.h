@@ -62,9 +62,16 @@ struct fs_handoff_pending {
 struct fs_handoff_pending *fs_handoff_pending_new(int fd, const struct ucred *cred, gint64 deadline);
 /*
  * Takes what p's client has sent, without waiting and never past the
- * newline (what an irq program sends later is not part of its request):
- * 1 once the line is complete (in p->buf, NUL-terminated, without the
- * newline), 0 if more is to come, -E2BIG for a line too long, -EINVAL for
- * a NUL byte in it, -EIO if the client closed or failed.
+ * newline (what an irq program sends later is not part of its request).
+ * Once the line is complete it is in p->buf, NUL-terminated, without the
+ * newline.
  */
-int fs_handoff_pending_read(struct fs_handoff_pending *p);
+enum fs_handoff_line {
+	FS_HANDOFF_LINE_MORE,      /* more is to come */
+	FS_HANDOFF_LINE_COMPLETE,
+	FS_HANDOFF_LINE_TOO_LONG,  /* past FS_HANDOFF_REQUEST_MAX without a newline */
+	FS_HANDOFF_LINE_NUL,       /* a NUL byte in the line */
+	FS_HANDOFF_LINE_CLOSED,    /* the client closed or failed */
+};
+
+enum fs_handoff_line fs_handoff_pending_read(struct fs_handoff_pending *p);
