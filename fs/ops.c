@@ -286,6 +286,22 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	fuse_reply_entry(req, &e);
 }
 
+/*
+ * The entry of parent that rmdir or unlink may take out: name, if it is of
+ * kind; else NULL with *err (ENOENT, or if_dir or if_file for another
+ * kind).  Tree lock held.
+ */
+static struct fs_node *removable_child(struct vfiofs *fs, fuse_ino_t parent, const char *name,
+				       enum fs_kind kind, int if_dir, int if_file, int *err)
+{
+	struct fs_node *n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+
+	if (n && n->kind == kind)
+		return n;
+	*err = !n ? ENOENT : S_ISDIR(n->mode) ? if_dir : if_file;
+	return NULL;
+}
+
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct vfiofs *fs = fs_of(req);
@@ -296,12 +312,8 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (refused(req, parent, W_OK | X_OK, "rmdir (detach)"))
 		return;
 	g_mutex_lock(&fs->tree.lock);
-	dir = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
-	if (!dir)
-		err = ENOENT;
-	else if (dir->kind != FS_DEVICE_DIR)
-		err = S_ISDIR(dir->mode) ? EPERM : ENOTDIR;
-	else
+	dir = removable_child(fs, parent, name, FS_DEVICE_DIR, EPERM, ENOTDIR, &err);
+	if (dir)
 		dev = fs_device_dir_remove(fs, dir);
 	g_mutex_unlock(&fs->tree.lock);
 	if (dev) {
@@ -525,12 +537,8 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (refused(req, parent, W_OK | X_OK, "unlink"))
 		return;
 	g_mutex_lock(&fs->tree.lock);
-	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
-	if (!n)
-		err = ENOENT;
-	else if (n->kind != FS_DMA_BUFFER)
-		err = S_ISDIR(n->mode) ? EISDIR : EPERM;
-	else {
+	n = removable_child(fs, parent, name, FS_DMA_BUFFER, EISDIR, EPERM, &err);
+	if (n) {
 		b = fs_dma_buffer_ref(n->buffer);
 		fs_tree_remove(&fs->tree, n);
 	}
