@@ -8,6 +8,7 @@
  * undefined behaviour, and what is accepted must be what the parser
  * promises.  One target per build, chosen with -DFUZZ_TARGET=N (see run.sh).
  */
+#include "fuzz.h"
 #include "src/options.h"
 #include "vfio/error.h"
 #include "vfio/iova.h"
@@ -19,14 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define TARGET_PCI_ADDR 1
-#define TARGET_IOVA 2
-#define TARGET_OPTIONS 3
-
-#ifndef FUZZ_TARGET
-#error "build with -DFUZZ_TARGET=N"
-#endif
 
 /* The input as a C string in a buffer of exactly its size: overreads show (a NUL inside ends it). */
 static char *c_string(const uint8_t *p, size_t n)
@@ -153,16 +146,8 @@ static void fuzz_options(const uint8_t *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	switch (FUZZ_TARGET) {
-	case TARGET_PCI_ADDR:
-		fuzz_pci_addr(data, size);
-		break;
-	case TARGET_IOVA:
-		fuzz_iova(data, size);
-		break;
-	case TARGET_OPTIONS:
-		fuzz_options(data, size);
-		break;
-	}
+	static fuzz_target *const targets[] = { fuzz_pci_addr, fuzz_iova, fuzz_options };
+
+	fuzz_run(targets, G_N_ELEMENTS(targets), data, size);
 	return 0;
 }

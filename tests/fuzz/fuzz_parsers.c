@@ -5,19 +5,12 @@
  * be refused or parsed without a crash, a leak or undefined behaviour.
  * One target per build, chosen with -DFUZZ_TARGET=N (see run.sh).
  */
+#include "fuzz.h"
 #include "fs/handoff_wire.h"
 #include "fs/xattr_value.h"
 
 #include <stdint.h>
 #include <string.h>
-
-#define TARGET_HANDOFF_REQUEST 1
-#define TARGET_XATTR_IOVA 2
-#define TARGET_XATTR_ATTACH 3
-
-#ifndef FUZZ_TARGET
-#error "build with -DFUZZ_TARGET=N"
-#endif
 
 /* The daemon parses the line it read, NUL-terminated, without its newline. */
 static void fuzz_request(const uint8_t *p, size_t n)
@@ -62,16 +55,8 @@ static void fuzz_attach(const uint8_t *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	switch (FUZZ_TARGET) {
-	case TARGET_HANDOFF_REQUEST:
-		fuzz_request(data, size);
-		break;
-	case TARGET_XATTR_IOVA:
-		fuzz_iova(data, size);
-		break;
-	case TARGET_XATTR_ATTACH:
-		fuzz_attach(data, size);
-		break;
-	}
+	static fuzz_target *const targets[] = { fuzz_request, fuzz_iova, fuzz_attach };
+
+	fuzz_run(targets, G_N_ELEMENTS(targets), data, size);
 	return 0;
 }

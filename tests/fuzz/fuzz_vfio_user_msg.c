@@ -4,21 +4,11 @@
  * parsed without a crash, a leak or undefined behaviour.  One target per
  * build, chosen with -DFUZZ_TARGET=N (tests/fuzz/run.sh builds them all).
  */
+#include "fuzz.h"
 #include "vfio/vfio_user_msg.h"
 
 #include <stdint.h>
 #include <string.h>
-
-#define TARGET_HEADER 1
-#define TARGET_VERSION 2
-#define TARGET_REGION_INFO 3
-#define TARGET_INFO 4
-#define TARGET_DMA 5
-#define TARGET_REGION_REPLY 6
-
-#ifndef FUZZ_TARGET
-#error "build with -DFUZZ_TARGET=N"
-#endif
 
 /* The parsers get exactly the input's bytes, in a buffer of its own, at an odd address. */
 static uint8_t *copy_unaligned(const uint8_t *data, size_t size)
@@ -109,21 +99,14 @@ static void fuzz_region_reply(const uint8_t *p, size_t n)
 	(void)vfio_user_region_reply_check(p + 1, n - 1, &req, p[0] & 1);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static fuzz_target *const targets[] = {
+		fuzz_header, fuzz_version, fuzz_region_info, fuzz_info, fuzz_dma, fuzz_region_reply,
+	};
 	uint8_t *buf = copy_unaligned(data, size);
-	const uint8_t *p = buf + 1;
 
-	switch (FUZZ_TARGET) {
-	case TARGET_HEADER: fuzz_header(p, size); break;
-	case TARGET_VERSION: fuzz_version(p, size); break;
-	case TARGET_REGION_INFO: fuzz_region_info(p, size); break;
-	case TARGET_INFO: fuzz_info(p, size); break;
-	case TARGET_DMA: fuzz_dma(p, size); break;
-	case TARGET_REGION_REPLY: fuzz_region_reply(p, size); break;
-	}
+	fuzz_run(targets, G_N_ELEMENTS(targets), buf + 1, size);
 	g_free(buf);
 	return 0;
 }

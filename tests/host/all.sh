@@ -23,34 +23,21 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ]; then
     exit 77
 fi
 
-passed=0
-failed=0
-scenarios=${*:-$(cd tests/host && ls t_*.sh)}
-for s in $scenarios; do
-    s=${s##*/}
-    echo "# $s"
-    out=$(mktemp /tmp/vfiofs-host-out.XXXXXX)
-    work=$(mktemp -d /tmp/vfiofs-host.XXXXXX)
-    WORK=$work timeout -k 5 300 bash "tests/host/$s" >"$out" 2>&1
-    rc=$?
-    cat "$out"
-    p=$(grep -c '^ok ' "$out")
-    f=$(grep -c '^not ok ' "$out")
-    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-        echo "not ok - $s: exited $rc without a failed test (crash or timeout)"
-        f=1
-    fi
-    # A scenario killed by the timeout could not clean up: its mounts and the
-    # processes it recorded (never anything by name: other runs may be going).
-    for m in $(awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts); do
+# shellcheck source=tests/lib/scenarios.sh
+. tests/lib/scenarios.sh
+
+run_scenario() { WORK=$2 timeout -k 5 300 bash "tests/host/$1"; }
+
+# A scenario killed by the timeout could not clean up: its mounts and the
+# processes it recorded (never anything by name: other runs may be going).
+clean_up_scenario() {
+    for m in $(awk -v w="$1/" 'index($2, w) == 1 { print $2 }' /proc/mounts); do
         fusermount3 -uz "$m" 2>/dev/null
     done
-    if [ -f "$work/pids" ]; then
-        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$work/pids"
+    if [ -f "$1/pids" ]; then
+        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$1/pids"
     fi
-    rm -rf "$work" "$out"
-    passed=$((passed + p))
-    failed=$((failed + f))
-done
-echo "host: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+    rm -rf "$1"
+}
+
+run_scenarios host tests/host /tmp/vfiofs-host "$@"

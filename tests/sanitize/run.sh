@@ -42,17 +42,8 @@ log=$(mktemp -d /tmp/vfiofs-sanitize.XXXXXX)
 passed=0
 failed=0
 
-# reports_check DIR TIER: one test line for the reports in DIR.
-reports_check() {
-    if compgen -G "$1/*" >/dev/null; then
-        echo "not ok - $2: sanitizer reports:"
-        cat "$1"/* | sed 's/^/#   /' | head -n 200
-        failed=$((failed + 1))
-    else
-        echo "ok - $2: no sanitizer report"
-        passed=$((passed + 1))
-    fi
-}
+# shellcheck source=tests/sanitize/reports.sh
+. tests/sanitize/reports.sh
 
 # The host tier (vfio-user devices).
 reports=$log/host-reports
@@ -66,7 +57,11 @@ if [ "$rc" != 77 ]; then
     read -r p f <<<"$(counts "$log/host")"
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-1}))
-    reports_check "$reports" "host tier under ASan and UBSan"
+    if sanitizer_reports "$reports" "host tier under ASan and UBSan"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
 fi
 
 # The guest suite's daemon-heavy scenarios.

@@ -13,24 +13,29 @@ static void quiet_log(const char *domain, GLogLevelFlags level, const char *msg,
 
 int main(void)
 {
+	CU_SuiteInfo suites[] = {
+		test_vfio_access_suite,
+		test_fs_access_suite,
+		test_fs_handoff_wire_suite,
+		test_vfio_pci_addr_suite,
+		test_fs_info_text_suite,
+		test_fs_container_text_suite,
+		test_src_options_suite,
+		test_vfio_sysfs_suite,
+		test_fs_irq_command_suite,
+		test_fs_irq_lease_suite,
+		test_vfio_iova_suite,
+		test_vfio_container_suite,
+		test_vfio_vfio_user_msg_suite,
+		test_vfio_vfio_user_conn_suite,
+		test_vfio_vfio_user_device_suite,
+		CU_SUITE_INFO_NULL,
+	};
 	unsigned run, failed;
 
 	g_log_set_default_handler(quiet_log, NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
+	if (CU_initialize_registry() != CUE_SUCCESS || CU_register_suites(suites) != CUE_SUCCESS)
 		return 2;
-	register_access_suite();
-	register_permission_suite();
-	register_pci_addr_suite();
-	register_text_suite();
-	register_options_suite();
-	register_sysfs_suite();
-	register_irq_text_suite();
-	register_irq_lease_suite();
-	register_iova_suite();
-	register_container_suite();
-	register_vfio_user_msg_suite();
-	register_vfio_user_conn_suite();
-	register_vfio_user_device_suite();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run = CU_get_number_of_tests_run();

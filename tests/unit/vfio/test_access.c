@@ -65,12 +65,12 @@ static void test_width_never_exceeds_remaining_length(void)
 		}
 }
 
-void register_access_suite(void)
-{
-	CU_pSuite s = CU_add_suite("access splitting", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "aligned 1/2/4/8-byte requests are one access", test_aligned_requests_are_one_access },
+	{ "unaligned requests split ascending", test_unaligned_requests_split_in_ascending_order },
+	{ "large requests use the widest accesses", test_large_requests_use_widest_accesses },
+	{ "width is aligned and within the request", test_width_never_exceeds_remaining_length },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "aligned 1/2/4/8-byte requests are one access", test_aligned_requests_are_one_access);
-	CU_add_test(s, "unaligned requests split ascending", test_unaligned_requests_split_in_ascending_order);
-	CU_add_test(s, "large requests use the widest accesses", test_large_requests_use_widest_accesses);
-	CU_add_test(s, "width is aligned and within the request", test_width_never_exceeds_remaining_length);
-}
+const CU_SuiteInfo test_vfio_access_suite = { .pName = "access splitting", .pTests = tests };

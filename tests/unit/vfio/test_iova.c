@@ -163,15 +163,15 @@ static void test_parse(void)
 	CU_ASSERT_FALSE(vfio_iova_parse("\x80\x00", &v));          /* what an unquoted setfattr sends */
 }
 
-void register_iova_suite(void)
-{
-	CU_pSuite s = CU_add_suite("IOVA allocator", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "lowest free range, aligned, never 0", test_lowest_first_and_aligned },
+	{ "freed ranges are reused", test_freed_ranges_are_reused },
+	{ "iova_max ceiling and exhaustion (ENOSPC)", test_ceiling_and_exhaustion },
+	{ "holes between valid ranges are skipped", test_skips_reserved_holes },
+	{ "fixed requests: EBUSY, EINVAL, 0 on request", test_fixed_requests },
+	{ "no two ranges ever overlap", test_never_overlaps },
+	{ "addresses: hex with 0x or decimal", test_parse },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "lowest free range, aligned, never 0", test_lowest_first_and_aligned);
-	CU_add_test(s, "freed ranges are reused", test_freed_ranges_are_reused);
-	CU_add_test(s, "iova_max ceiling and exhaustion (ENOSPC)", test_ceiling_and_exhaustion);
-	CU_add_test(s, "holes between valid ranges are skipped", test_skips_reserved_holes);
-	CU_add_test(s, "fixed requests: EBUSY, EINVAL, 0 on request", test_fixed_requests);
-	CU_add_test(s, "no two ranges ever overlap", test_never_overlaps);
-	CU_add_test(s, "addresses: hex with 0x or decimal", test_parse);
-}
+const CU_SuiteInfo test_vfio_iova_suite = { .pName = "IOVA allocator", .pTests = tests };

@@ -6,6 +6,7 @@
  * truncated message, wrong id, a server that closes).
  */
 #include "suites.h"
+#include "fake_peer.h"
 #include "vfio/vfio_user_conn.h"
 
 #include <errno.h>
@@ -14,40 +15,6 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------ fake server */
-
-static bool srv_send(int fd, uint16_t id, uint16_t cmd, uint32_t flags, uint32_t error,
-		     const void *payload, size_t len, int pass_fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct vfio_user_header h;
-	struct iovec iov[2];
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-
-	vfio_user_header_init(&h, id, cmd, len, flags);
-	h.error = error;
-	iov[0] = (struct iovec){ &h, sizeof(h) };
-	iov[1] = (struct iovec){ (void *)payload, len };
-	if (pass_fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
-	}
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)(sizeof(h) + len);
-}
-
-static bool srv_reply(int fd, const struct vfio_user_header *req, const void *payload, size_t len)
-{
-	return srv_send(fd, req->id, req->command, VFIO_USER_F_TYPE_REPLY, 0, payload, len, -1);
-}
 
 /* Reads one whole message; payload into buf (at most size bytes kept). */
 static bool srv_recv(int fd, struct vfio_user_header *h, void *buf, size_t size)
@@ -73,8 +40,7 @@ static bool srv_version(int fd, const char *json, int pass_fd)
 	if (!srv_recv(fd, &h, NULL, 0) || h.command != VFIO_USER_CMD_VERSION)
 		return false;
 	strcpy((char *)reply + 4, json);
-	return srv_send(fd, h.id, h.command, VFIO_USER_F_TYPE_REPLY, 0, reply, 4 + strlen(json) + 1,
-			pass_fd);
+	return fake_peer_reply(fd, &h, reply, 4 + strlen(json) + 1, pass_fd);
 }
 
 #define PLAIN_CAPS "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}"
@@ -89,7 +55,7 @@ static bool srv_dma(int fd, uint16_t cmd, uint64_t addr, const char *data, size_
 	memcpy(req, &a, sizeof(a));
 	if (cmd == VFIO_USER_CMD_DMA_WRITE)
 		memcpy(req + 16, data, count);
-	if (!srv_send(fd, 77, cmd, VFIO_USER_F_TYPE_COMMAND, 0, req,
+	if (!fake_peer_send(fd, 77, cmd, VFIO_USER_F_TYPE_COMMAND, 0, req,
 		      16 + (cmd == VFIO_USER_CMD_DMA_WRITE ? count : 0), -1))
 		return false;
 	return srv_recv(fd, rh, reply, 16 + 64) && rh->id == 77 && vfio_user_is_reply(rh);
@@ -117,14 +83,21 @@ struct fixture {
 	GThread *server;
 };
 
-static void start(struct fixture *f, GThreadFunc script, unsigned timeout_ms)
+/* The script gets its socket, and arg in the bits above 16; dma: the client serves DMA. */
+static void start_with(struct fixture *f, GThreadFunc script, unsigned timeout_ms, int arg, bool dma)
 {
-	struct vfio_user_conn_options o = { .name = "fake", .timeout_ms = timeout_ms, .dma = fake_dma };
+	struct vfio_user_conn_options o = { .name = "fake", .timeout_ms = timeout_ms,
+					    .dma = dma ? fake_dma : NULL };
 
 	memset(space, 0, sizeof(space));
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f->sv), 0);
 	f->c = vfio_user_conn_new_fd(f->sv[0], &o);
-	f->server = g_thread_new("fake-server", script, GINT_TO_POINTER(f->sv[1]));
+	f->server = g_thread_new("fake-server", script, GINT_TO_POINTER(f->sv[1] | arg << 16));
+}
+
+static void start(struct fixture *f, GThreadFunc script, unsigned timeout_ms)
+{
+	start_with(f, script, timeout_ms, 0, true);
 }
 
 /* Joins the script; true if it got through all its steps. */
@@ -202,7 +175,7 @@ static gpointer script_inline(gpointer p)
 	ok = ok && srv_dma(fd, VFIO_USER_CMD_DMA_WRITE, 0x1000, "wxyz", 4, &rh, reply) &&
 	     !(rh.flags & VFIO_USER_F_ERROR);
 	memcpy(data + 16, "1234", 4);
-	ok = ok && srv_reply(fd, &h, data, 20);
+	ok = ok && fake_peer_reply(fd, &h, data, 20, -1);
 	return GINT_TO_POINTER(ok);
 }
 
@@ -251,8 +224,8 @@ static gpointer script_late(gpointer p)
 	bool ok = srv_version(fd, PLAIN_CAPS, -1) && srv_recv(fd, &h, data, 16);
 
 	g_usleep(400000);
-	ok = ok && srv_reply(fd, &h, NULL, 0);          /* too late: dropped */
-	ok = ok && srv_recv(fd, &h, data, 16) && srv_reply(fd, &h, NULL, 0);
+	ok = ok && fake_peer_reply(fd, &h, NULL, 0, -1);          /* too late: dropped */
+	ok = ok && srv_recv(fd, &h, data, 16) && fake_peer_reply(fd, &h, NULL, 0, -1);
 	return GINT_TO_POINTER(ok);
 }
 
@@ -278,9 +251,9 @@ static gpointer script_error_reply(gpointer p)
 	struct vfio_user_header h;
 	bool ok = srv_version(fd, PLAIN_CAPS, -1) && srv_recv(fd, &h, NULL, 0);
 
-	ok = ok && srv_send(fd, h.id, h.command, VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR, EINVAL,
+	ok = ok && fake_peer_send(fd, h.id, h.command, VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR, EINVAL,
 			    "junk", 4, -1);  /* libvfio-user may attach a payload */
-	ok = ok && srv_recv(fd, &h, NULL, 0) && srv_reply(fd, &h, NULL, 0);
+	ok = ok && srv_recv(fd, &h, NULL, 0) && fake_peer_reply(fd, &h, NULL, 0, -1);
 	return GINT_TO_POINTER(ok);
 }
 
@@ -321,10 +294,10 @@ static gpointer script_hostile(gpointer p)
 		g_usleep(500000);
 		break;
 	case WRONG_ID:
-		ok = ok && srv_send(fd, h.id + 5, h.command, VFIO_USER_F_TYPE_REPLY, 0, NULL, 0, -1);
+		ok = ok && fake_peer_send(fd, h.id + 5, h.command, VFIO_USER_F_TYPE_REPLY, 0, NULL, 0, -1);
 		break;
 	case UNKNOWN_REQUEST:
-		ok = ok && srv_send(fd, 1, VFIO_USER_CMD_DEVICE_RESET, 0, 0, NULL, 0, -1);
+		ok = ok && fake_peer_send(fd, 1, VFIO_USER_CMD_DEVICE_RESET, 0, 0, NULL, 0, -1);
 		break;
 	case CLOSE:
 		break;
@@ -338,11 +311,7 @@ static void run_hostile(enum hostile kind)
 	struct fixture f;
 	gint64 t0;
 
-	memset(&f, 0, sizeof(f));
-	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f.sv), 0);
-	f.c = vfio_user_conn_new_fd(f.sv[0], &(struct vfio_user_conn_options){ .name = "fake",
-										.timeout_ms = 200 });
-	f.server = g_thread_new("fake-server", script_hostile, GINT_TO_POINTER(f.sv[1] | kind << 16));
+	start_with(&f, script_hostile, 200, kind, false);
 	CU_ASSERT_TRUE(negotiate(&f, false));
 	t0 = g_get_monotonic_time();
 	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_READ), -EIO);
@@ -392,21 +361,21 @@ static void test_twin_lost(void)
 	CU_ASSERT_TRUE(finish(&f));
 }
 
-void register_vfio_user_conn_suite(void)
-{
-	CU_pSuite s = CU_add_suite("vfio_user_conn", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "twin socket serves DMA", test_twin },
+	{ "DMA while waiting for a reply", test_inline_dma },
+	{ "DMA while idle", test_idle_dma },
+	{ "timeout, late reply dropped", test_timeout_late_reply },
+	{ "error reply", test_error_reply },
+	{ "oversized size field", test_oversized },
+	{ "garbage", test_garbage },
+	{ "truncated message", test_truncated },
+	{ "wrong id", test_wrong_id },
+	{ "server closes", test_close },
+	{ "unknown request from server", test_unknown_request },
+	{ "malformed VERSION", test_bad_version },
+	{ "twin descriptor lost", test_twin_lost },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "twin socket serves DMA", test_twin);
-	CU_add_test(s, "DMA while waiting for a reply", test_inline_dma);
-	CU_add_test(s, "DMA while idle", test_idle_dma);
-	CU_add_test(s, "timeout, late reply dropped", test_timeout_late_reply);
-	CU_add_test(s, "error reply", test_error_reply);
-	CU_add_test(s, "oversized size field", test_oversized);
-	CU_add_test(s, "garbage", test_garbage);
-	CU_add_test(s, "truncated message", test_truncated);
-	CU_add_test(s, "wrong id", test_wrong_id);
-	CU_add_test(s, "server closes", test_close);
-	CU_add_test(s, "unknown request from server", test_unknown_request);
-	CU_add_test(s, "malformed VERSION", test_bad_version);
-	CU_add_test(s, "twin descriptor lost", test_twin_lost);
-}
+const CU_SuiteInfo test_vfio_vfio_user_conn_suite = { .pName = "vfio_user_conn", .pTests = tests };

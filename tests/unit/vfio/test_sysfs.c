@@ -28,6 +28,18 @@ static void make_link(const char *target_rel, const char *link_rel)
 		fixture_broken = true;
 }
 
+/* dev (at addr) joins dir, a group or a driver: links dev/link_name to dir, members/addr to dev. */
+static void join(const char *dev, const char *addr, const char *dir, const char *members,
+		 const char *link_name)
+{
+	g_autofree char *link = g_strdup_printf("%s/%s", dev, link_name);
+	g_autofree char *member = g_strdup_printf("%s/%s", members, addr);
+
+	make_dir(members);
+	make_link(dir, link);
+	make_link(dev, member);
+}
+
 /* addr in group, bound to driver (NULL: none). */
 static void add_device(const char *addr, int group, const char *driver)
 {
@@ -37,23 +49,15 @@ static void add_device(const char *addr, int group, const char *driver)
 	make_dir(dev);
 	make_link(dev, link);
 	if (group >= 0) {
-		g_autofree char *gdir = g_strdup_printf("kernel/iommu_groups/%d/devices", group);
-		g_autofree char *glink = g_strdup_printf("%s/iommu_group", dev);
-		g_autofree char *gparent = g_strdup_printf("kernel/iommu_groups/%d", group);
-		g_autofree char *member = g_strdup_printf("%s/%s", gdir, addr);
+		g_autofree char *gdir = g_strdup_printf("kernel/iommu_groups/%d", group);
+		g_autofree char *members = g_strdup_printf("%s/devices", gdir);
 
-		make_dir(gdir);
-		make_link(gparent, glink);
-		make_link(dev, member);
+		join(dev, addr, gdir, members, "iommu_group");
 	}
 	if (driver) {
 		g_autofree char *ddir = g_strdup_printf("bus/pci/drivers/%s", driver);
-		g_autofree char *dlink = g_strdup_printf("%s/driver", dev);
-		g_autofree char *entry = g_strdup_printf("%s/%s", ddir, addr);
 
-		make_dir(ddir);
-		make_link(ddir, dlink);
-		make_link(dev, entry);
+		join(dev, addr, ddir, ddir, "driver");
 	}
 }
 
@@ -137,11 +141,13 @@ static void test_messages_name_device_and_fix(void)
 	g_error_free(err);
 }
 
-void register_sysfs_suite(void)
-{
-	CU_pSuite s = CU_add_suite("sysfs discovery", setup, teardown);
+static CU_TestInfo tests[] = {
+	{ "discovers vfio-pci devices, sorted", test_discovers_vfio_pci_devices_sorted },
+	{ "IOMMU group and driver", test_group_and_driver },
+	{ "refusals name the device and the fix", test_messages_name_device_and_fix },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "discovers vfio-pci devices, sorted", test_discovers_vfio_pci_devices_sorted);
-	CU_add_test(s, "IOMMU group and driver", test_group_and_driver);
-	CU_add_test(s, "refusals name the device and the fix", test_messages_name_device_and_fix);
-}
+const CU_SuiteInfo test_vfio_sysfs_suite = {
+	.pName = "sysfs discovery", .pInitFunc = setup, .pCleanupFunc = teardown, .pTests = tests,
+};

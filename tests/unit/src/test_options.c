@@ -187,14 +187,14 @@ static void test_double_dash(void)
 	fuse_opt_free_args(&rest);
 }
 
-void register_options_suite(void)
-{
-	CU_pSuite s = CU_add_suite("command line", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "devices, flags and values", test_devices_and_flags },
+	{ "defaults and SOURCE", test_defaults_and_source },
+	{ "bad values are refused with a message", test_bad_values_are_refused },
+	{ "--help and -V", test_help_and_version },
+	{ "uid=, gid= (names or numbers) and umask= (octal)", test_owner_and_umask },
+	{ "-- before a mount point that starts with '-'", test_double_dash },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "devices, flags and values", test_devices_and_flags);
-	CU_add_test(s, "defaults and SOURCE", test_defaults_and_source);
-	CU_add_test(s, "bad values are refused with a message", test_bad_values_are_refused);
-	CU_add_test(s, "--help and -V", test_help_and_version);
-	CU_add_test(s, "uid=, gid= (names or numbers) and umask= (octal)", test_owner_and_umask);
-	CU_add_test(s, "-- before a mount point that starts with '-'", test_double_dash);
-}
+const CU_SuiteInfo test_src_options_suite = { .pName = "command line", .pTests = tests };

@@ -99,13 +99,15 @@ static void test_mode_names(void)
 	CU_ASSERT_STRING_EQUAL(fs_irq_mode_name(FS_IRQ_MSIX), "msix");
 }
 
-void register_irq_text_suite(void)
-{
-	CU_pSuite s = CU_add_suite("irq commands and events", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "commands parse", test_commands },
+	{ "bad commands are EINVAL", test_bad_commands },
+	{ "event lines", test_format_events },
+	{ "only whole lines fit", test_format_only_whole_lines },
+	{ "mode names", test_mode_names },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "commands parse", test_commands);
-	CU_add_test(s, "bad commands are EINVAL", test_bad_commands);
-	CU_add_test(s, "event lines", test_format_events);
-	CU_add_test(s, "only whole lines fit", test_format_only_whole_lines);
-	CU_add_test(s, "mode names", test_mode_names);
-}
+const CU_SuiteInfo test_fs_irq_command_suite = {
+	.pName = "irq commands and events", .pTests = tests,
+};

@@ -73,12 +73,12 @@ static void test_canonical_spelling(void)
 	CU_ASSERT_FALSE(vfio_pci_addr_is_canonical("container"));
 }
 
-void register_pci_addr_suite(void)
-{
-	CU_pSuite s = CU_add_suite("PCI addresses", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "parses and canonicalises", test_parses_and_canonicalises },
+	{ "rejects malformed addresses", test_rejects_malformed },
+	{ "rejects device > 1f and function > 7", test_rejects_out_of_range },
+	{ "canonical spelling", test_canonical_spelling },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "parses and canonicalises", test_parses_and_canonicalises);
-	CU_add_test(s, "rejects malformed addresses", test_rejects_malformed);
-	CU_add_test(s, "rejects device > 1f and function > 7", test_rejects_out_of_range);
-	CU_add_test(s, "canonical spelling", test_canonical_spelling);
-}
+const CU_SuiteInfo test_vfio_pci_addr_suite = { .pName = "PCI addresses", .pTests = tests };

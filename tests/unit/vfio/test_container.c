@@ -270,14 +270,16 @@ static void test_info_lists_spaces_and_mappings(void)
 	recorder_free(a);
 }
 
-void register_container_suite(void)
-{
-	CU_pSuite s = CU_add_suite("container: one IOVA space over several DMA spaces", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "a mapping needs a DMA space", test_map_needs_a_space },
+	{ "every space gets every mapping, late ones too", test_every_space_gets_every_mapping },
+	{ "a refusal is undone in every space", test_refusal_is_undone_everywhere },
+	{ "a late space that refuses gets nothing", test_late_space_refusing_gets_nothing },
+	{ "DMA access by IOVA keeps to the mappings", test_dma_access_bounds },
+	{ "info lists spaces and mappings", test_info_lists_spaces_and_mappings },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "a mapping needs a DMA space", test_map_needs_a_space);
-	CU_add_test(s, "every space gets every mapping, late ones too", test_every_space_gets_every_mapping);
-	CU_add_test(s, "a refusal is undone in every space", test_refusal_is_undone_everywhere);
-	CU_add_test(s, "a late space that refuses gets nothing", test_late_space_refusing_gets_nothing);
-	CU_add_test(s, "DMA access by IOVA keeps to the mappings", test_dma_access_bounds);
-	CU_add_test(s, "info lists spaces and mappings", test_info_lists_spaces_and_mappings);
-}
+const CU_SuiteInfo test_vfio_container_suite = {
+	.pName = "container: one IOVA space over several DMA spaces", .pTests = tests,
+};

@@ -124,6 +124,16 @@ static bool described(struct fs_irq *irq, const char *line)
 	return strstr(out->str, line) != NULL;
 }
 
+/* Interrupts off and everything freed: the irq state, its event loop, the fake device. */
+static void finish(struct fs_irq *irq, struct fs_event_loop *loop, struct vfio_device *d)
+{
+	fs_irq_shutdown(irq, d);
+	fs_irq_free(irq);
+	fs_event_loop_free(loop);
+	g_free(d->irqs);
+	g_free(d);
+}
+
 static void test_msix_lend_busy_back(void)
 {
 	struct fs_event_loop *loop = fs_event_loop_new();
@@ -168,14 +178,10 @@ static void test_msix_lend_busy_back(void)
 	CU_ASSERT(described(irq, "irq.vector.2.count 1\n"));
 
 	apply(irq, d, "off");
-	fs_irq_shutdown(irq, d);
-	fs_irq_free(irq);
-	fs_event_loop_free(loop);
+	finish(irq, loop, d);
 	close(fds[0]);
 	close(b[0]);
 	close(b[1]);
-	g_free(d->irqs);
-	g_free(d);
 }
 
 static void test_intx_and_off_end(void)
@@ -204,21 +210,24 @@ static void test_intx_and_off_end(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "off"));
 	g_free(why);
 
-	fs_irq_shutdown(irq, d);
-	fs_irq_free(irq);
-	fs_event_loop_free(loop);
+	finish(irq, loop, d);
 	close(a[1]);
 	close(fds[0]);
 	close(fds[1]);
-	g_free(d->irqs);
-	g_free(d);
 }
 
-void register_irq_lease_suite(void)
+static int init(void)
 {
-	CU_pSuite s = CU_add_suite("irq_lease", NULL, NULL);
-
 	g_mutex_init(&fake.lock);
-	CU_add_test(s, "msix: lent, EBUSY, back on close", test_msix_lend_busy_back);
-	CU_add_test(s, "intx: two eventfds, off ends delivery", test_intx_and_off_end);
+	return 0;
 }
+
+static CU_TestInfo tests[] = {
+	{ "msix: lent, EBUSY, back on close", test_msix_lend_busy_back },
+	{ "intx: two eventfds, off ends delivery", test_intx_and_off_end },
+	CU_TEST_INFO_NULL,
+};
+
+const CU_SuiteInfo test_fs_irq_lease_suite = {
+	.pName = "irq_lease", .pInitFunc = init, .pTests = tests,
+};

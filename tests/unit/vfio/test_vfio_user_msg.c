@@ -265,17 +265,17 @@ static void test_dma_request(void)
 	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, UINT64_MAX, &req), EFAULT);
 }
 
-void register_vfio_user_msg_suite(void)
-{
-	CU_pSuite s = CU_add_suite("vfio_user_msg", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "header", test_header },
+	{ "command names", test_cmd_name },
+	{ "VERSION request", test_version_request },
+	{ "VERSION reply", test_version_reply },
+	{ "VERSION deeply nested", test_version_deep },
+	{ "device and irq info", test_device_and_irq_info },
+	{ "region info with caps", test_region_info },
+	{ "region access reply", test_region_reply },
+	{ "DMA requests", test_dma_request },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "header", test_header);
-	CU_add_test(s, "command names", test_cmd_name);
-	CU_add_test(s, "VERSION request", test_version_request);
-	CU_add_test(s, "VERSION reply", test_version_reply);
-	CU_add_test(s, "VERSION deeply nested", test_version_deep);
-	CU_add_test(s, "device and irq info", test_device_and_irq_info);
-	CU_add_test(s, "region info with caps", test_region_info);
-	CU_add_test(s, "region access reply", test_region_reply);
-	CU_add_test(s, "DMA requests", test_dma_request);
-}
+const CU_SuiteInfo test_vfio_vfio_user_msg_suite = { .pName = "vfio_user_msg", .pTests = tests };

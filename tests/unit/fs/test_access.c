@@ -1,8 +1,7 @@
+/* The one permission rule and the modes umask= gives (fs/access.c). */
 #include "suites.h"
 #include "fs/access.h"
-#include "fs/handoff_wire.h"
 
-#include <string.h>
 #include <unistd.h>
 
 static const struct vfiofs_config lab = { .uid = 1000, .gid = 500, .own_modes = true, .umask = 007 };
@@ -39,53 +38,10 @@ static void test_umask_gives_every_class_what_the_file_supports(void)
 	CU_ASSERT_EQUAL(fs_access_mode(&plain, S_IFDIR | 0755), S_IFDIR | 0755);
 }
 
-static void expect_path(const char *line, const char *path, uint64_t number)
-{
-	struct fs_handoff_request r;
-	const char *why = NULL;
+static CU_TestInfo tests[] = {
+	{ "one rule: the kernel's, for the mount's owner and group", test_the_rule_is_the_kernels },
+	{ "umask= gives every class what the file supports", test_umask_gives_every_class_what_the_file_supports },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_ASSERT_TRUE_FATAL(fs_handoff_parse(line, &r, &why));
-	CU_ASSERT_STRING_EQUAL(r.path, path);
-	CU_ASSERT_EQUAL(r.number, number);
-	g_free(r.path);
-}
-
-static void expect_refused(const char *line)
-{
-	struct fs_handoff_request r;
-	const char *why = NULL;
-
-	CU_ASSERT_FALSE(fs_handoff_parse(line, &r, &why));
-	CU_ASSERT_PTR_NULL(r.path);
-	CU_ASSERT_PTR_NOT_NULL(why);
-}
-
-static void test_request_lines(void)
-{
-	expect_path("map /m/dma/a\\040b", "/m/dma/a b", 0);
-	expect_path("map /mnt/x\\012y\\134z 0x10", "/mnt/x\ny\\z", 16);
-	expect_path("map dma/b 010", "dma/b", 10);
-	expect_path("irq /m/d/irq 3", "/m/d/irq", 3);
-	expect_refused("map /m/a -1");
-	expect_refused("map /m/a +1");
-	expect_refused("map /m/a 0x");
-	expect_refused("map /m/a 18446744073709551616");
-	expect_refused("map /m/a\\b");
-	expect_refused("map /m/a\\000");
-	expect_refused("map /m/a\\400");
-	expect_refused("map /m/a 1 2");
-	expect_refused("map  /m/a");
-	expect_refused("irq /m/d/irq");
-	expect_refused("irq /m/d/irq -0");
-	expect_refused("unmap /m/a");
-	expect_refused("");
-}
-
-void register_permission_suite(void)
-{
-	CU_pSuite s = CU_add_suite("permissions and the hand-off request", NULL, NULL);
-
-	CU_add_test(s, "one rule: the kernel's, for the mount's owner and group", test_the_rule_is_the_kernels);
-	CU_add_test(s, "umask= gives every class what the file supports", test_umask_gives_every_class_what_the_file_supports);
-	CU_add_test(s, "request lines: \\ooo escapes, decimal or 0x numbers", test_request_lines);
-}
+const CU_SuiteInfo test_fs_access_suite = { .pName = "permissions", .pTests = tests };

@@ -5,6 +5,7 @@
  * max_msg_fds, reset, the info lines.
  */
 #include "suites.h"
+#include "fake_peer.h"
 #include "vfio/device.h"
 #include "vfio/vfio_user.h"
 #include "vfio/vfio_user_msg.h"
@@ -56,31 +57,6 @@ static bool fake_recv(int fd, struct vfio_user_header *h, uint8_t *payload, size
 	return len <= size && (!len || recv(fd, payload, len, MSG_WAITALL) == (ssize_t)len);
 }
 
-static void fake_reply(int fd, const struct vfio_user_header *req, const void *p, size_t len, int pass_fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct vfio_user_header h;
-	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)p, len } };
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-
-	vfio_user_header_init(&h, req->id, req->command, len, VFIO_USER_F_TYPE_REPLY);
-	if (pass_fd >= 0) {
-		struct cmsghdr *cm;
-
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
-	}
-	(void)sendmsg(fd, &mh, MSG_NOSIGNAL);
-}
-
 /* BAR0: 16 KiB, mmap-able areas [0, 4K) and [8K, 12K) of a memfd at offset 64K; config 256 bytes. */
 static void region_info(int fd, const struct vfio_user_header *h, const uint8_t *p)
 {
@@ -106,7 +82,7 @@ static void region_info(int fd, const struct vfio_user_header *h, const uint8_t 
 		ri.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
 	}
 	if (q.index != VFIO_PCI_BAR0_REGION_INDEX || q.argsz < full) {
-		fake_reply(fd, h, &ri, sizeof(ri), -1);
+		fake_peer_reply(fd, h, &ri, sizeof(ri), -1);
 		return;
 	}
 	/* Room for the caps: they come, with the region's descriptor. */
@@ -117,7 +93,7 @@ static void region_info(int fd, const struct vfio_user_header *h, const uint8_t 
 	memcpy(out + 32 + sizeof(head), areas, sizeof(areas));
 	memfd = memfd_create("bar0", MFD_CLOEXEC);
 	if (ftruncate(memfd, 0x20000) == 0)
-		fake_reply(fd, h, out, sizeof(out), memfd);
+		fake_peer_reply(fd, h, out, sizeof(out), memfd);
 	close(memfd);
 }
 
@@ -132,10 +108,10 @@ static void serve_one(struct fake *f, int fd, const struct vfio_user_header *h, 
 
 	switch (h->command) {
 	case VFIO_USER_CMD_VERSION:
-		fake_reply(fd, h, caps, sizeof(caps), -1);
+		fake_peer_reply(fd, h, caps, sizeof(caps), -1);
 		break;
 	case VFIO_USER_CMD_DEVICE_GET_INFO:
-		fake_reply(fd, h, dev, sizeof(dev), -1);
+		fake_peer_reply(fd, h, dev, sizeof(dev), -1);
 		break;
 	case VFIO_USER_CMD_DEVICE_GET_REGION_INFO:
 		region_info(fd, h, p);
@@ -144,7 +120,7 @@ static void serve_one(struct fake *f, int fd, const struct vfio_user_header *h, 
 		memcpy(&irq, p, sizeof(irq));
 		irq.flags = VFIO_IRQ_INFO_EVENTFD;
 		irq.count = irq.index == VFIO_PCI_MSIX_IRQ_INDEX ? 8 : 1;
-		fake_reply(fd, h, &irq, sizeof(irq), -1);
+		fake_peer_reply(fd, h, &irq, sizeof(irq), -1);
 		break;
 	case VFIO_USER_CMD_DEVICE_SET_IRQS:
 		memcpy(&set, p, sizeof(set));
@@ -153,15 +129,15 @@ static void serve_one(struct fake *f, int fd, const struct vfio_user_header *h, 
 			f->sets[f->nsets][1] = set.count;
 			f->sets[f->nsets++][2] = nfds;
 		}
-		fake_reply(fd, h, NULL, 0, -1);
+		fake_peer_reply(fd, h, NULL, 0, -1);
 		break;
 	case VFIO_USER_CMD_REGION_READ:
 		memcpy(access, p, 16);
 		memset(access + 16, 0xab, 8);
-		fake_reply(fd, h, access, 16 + MIN(access[12], 8), -1);
+		fake_peer_reply(fd, h, access, 16 + MIN(access[12], 8), -1);
 		break;
 	default:
-		fake_reply(fd, h, NULL, 0, -1);
+		fake_peer_reply(fd, h, NULL, 0, -1);
 	}
 }
 
@@ -280,10 +256,12 @@ static void test_connect_refused(void)
 	g_clear_error(&err);
 }
 
-void register_vfio_user_device_suite(void)
-{
-	CU_pSuite s = CU_add_suite("vfio_user_device", NULL, NULL);
+static CU_TestInfo tests[] = {
+	{ "query, access, SET_IRQS split, reset, info", test_device },
+	{ "connect to a missing socket", test_connect_refused },
+	CU_TEST_INFO_NULL,
+};
 
-	CU_add_test(s, "query, access, SET_IRQS split, reset, info", test_device);
-	CU_add_test(s, "connect to a missing socket", test_connect_refused);
-}
+const CU_SuiteInfo test_vfio_vfio_user_device_suite = {
+	.pName = "vfio_user_device", .pTests = tests,
+};
