@@ -24,6 +24,7 @@ int main(void)
 		test_vfio_sysfs_suite,
 		test_fs_irq_command_suite,
 		test_fs_irq_lease_suite,
+		test_fs_tree_suite,
 		test_vfio_iova_suite,
 		test_vfio_container_suite,
 		test_vfio_vfio_user_msg_suite,

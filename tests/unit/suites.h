@@ -13,6 +13,7 @@ extern const CU_SuiteInfo test_fs_handoff_wire_suite;
 extern const CU_SuiteInfo test_fs_info_text_suite;
 extern const CU_SuiteInfo test_fs_irq_command_suite;
 extern const CU_SuiteInfo test_fs_irq_lease_suite;
+extern const CU_SuiteInfo test_fs_tree_suite;
 extern const CU_SuiteInfo test_src_options_suite;
 extern const CU_SuiteInfo test_vfio_access_suite;
 extern const CU_SuiteInfo test_vfio_container_suite;
