@@ -22,7 +22,7 @@ void fs_device_unref(struct fs_device *dev)
 	if (!g_atomic_int_dec_and_test(&dev->refs))
 		return;
 	g_rw_lock_clear(&dev->lock);
-	fs_irq_free(dev->irq);
+	fs_irq_unref(dev->irq);
 	g_free(dev);
 }
 

@@ -198,8 +198,8 @@ static bool serve_irq(struct fs_handoff *h, int c, const struct ucred *cred, con
 	}
 	rc = fs_irq_lend(t->dev->irq, vdev, vector, c, cred->pid, &why);
 	fs_device_put(t->dev);
-	if (rc < 0)
-		fs_handoff_send_error(c, -rc, why);
+	if (rc)
+		fs_handoff_send_error(c, rc, why);
 	return rc == 0;
 }
 

@@ -294,7 +294,7 @@ static int device_set_irqs(struct call *c)
 	if (err)
 		return err;
 	/* fs_irq_apply logs its own refusals, as for the text command. */
-	return -fs_irq_apply(c->h->dev->irq, c->vdev, &command);
+	return fs_irq_apply(c->h->dev->irq, c->vdev, &command);
 }
 
 static int device_reset(struct call *c)

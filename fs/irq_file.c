@@ -45,8 +45,8 @@ static void irq_write(fuse_req_t req, struct fs_handle *h, const char *buf, size
 	}
 	rc = fs_irq_apply(h->dev->irq, vdev, &cmd);
 	fs_device_put(h->dev);
-	if (rc < 0)
-		fuse_reply_err(req, -rc);
+	if (rc)
+		fuse_reply_err(req, rc);
 	else
 		fuse_reply_write(req, size);
 }

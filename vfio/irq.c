@@ -1,5 +1,5 @@
 /* Interrupt control through the backend's VFIO_DEVICE_SET_IRQS. */
-#define G_LOG_DOMAIN "irq"
+#define G_LOG_DOMAIN "vfio-irq"
 #include "vfio/device.h"
 
 #include <errno.h>
