@@ -22,11 +22,11 @@ void fs_device_unref(struct fs_device *dev)
 	if (!g_atomic_int_dec_and_test(&dev->refs))
 		return;
 	g_rw_lock_clear(&dev->lock);
-	fs_irq_free(dev->irq);
+	fs_irq_unref(dev->irq);
 	g_free(dev);
 }
 
-struct vfio_device *fs_device_get(struct fs_device *dev)
+struct vfio_device *fs_device_read_lock(struct fs_device *dev)
 {
 	g_rw_lock_reader_lock(&dev->lock);
 	if (dev->vdev)
@@ -35,7 +35,7 @@ struct vfio_device *fs_device_get(struct fs_device *dev)
 	return NULL;
 }
 
-void fs_device_put(struct fs_device *dev)
+void fs_device_read_unlock(struct fs_device *dev)
 {
 	g_rw_lock_reader_unlock(&dev->lock);
 }

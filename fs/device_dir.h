@@ -25,11 +25,12 @@ struct fs_device *fs_device_ref(struct fs_device *dev);
 void fs_device_unref(struct fs_device *dev);
 
 /*
- * Takes the device for one operation: its vfio device, with the read lock
- * held, or NULL (ENODEV) if it was detached.  Pair with fs_device_put().
+ * Takes the device's read lock for one operation (detach waits for it): its
+ * vfio device, or NULL (ENODEV, the lock not held) if it was detached.
+ * Pair with fs_device_read_unlock().  A reference is fs_device_ref()'s.
  */
-struct vfio_device *fs_device_get(struct fs_device *dev);
-void fs_device_put(struct fs_device *dev);
+struct vfio_device *fs_device_read_lock(struct fs_device *dev);
+void fs_device_read_unlock(struct fs_device *dev);
 
 /*
  * Resets the device as the reset file and the reset ioctl do: interrupts off

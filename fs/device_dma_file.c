@@ -46,9 +46,9 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *w
 	ssize_t rc = -ENODEV;
 
 	/* The view belongs to the device: once it is detached, so is its view. */
-	if (fs_device_get(dev)) {
+	if (fs_device_read_lock(dev)) {
 		rc = vfio_container_dma_access(c, off, size, false, dma_reply, &r);
-		fs_device_put(dev);
+		fs_device_read_unlock(dev);
 	}
 	if (rc == -EFAULT)
 		g_debug("%s/dma: nothing is mapped at IOVA %#jx", dev->name, (intmax_t)off);

@@ -1,5 +1,5 @@
 /* dma/NAME: the buffer (memory, IOVA mapping, user.vfio.iova) and its file. */
-#define G_LOG_DOMAIN "dma"
+#define G_LOG_DOMAIN "dma-buffer"
 #include "fs/dma_buffer.h"
 #include "fs/xattr_value.h"
 #include "fs/file_ops.h"

@@ -78,7 +78,7 @@ struct target {
 /* Sends the mapping of a BAR area; the device stays held while its descriptor is in flight. */
 static void serve_bar(int c, const struct target *t, uint64_t offset)
 {
-	struct vfio_device *vdev = fs_device_get(t->dev);
+	struct vfio_device *vdev = fs_device_read_lock(t->dev);
 	struct vfio_mmap_area area;
 	const struct vfio_region *r;
 	uint64_t fd_offset;
@@ -100,7 +100,7 @@ static void serve_bar(int c, const struct target *t, uint64_t offset)
 			 fd_offset, area.size, region_prot(r), area.offset);
 		fs_handoff_send(c, line, &fd, 1, false);
 	}
-	fs_device_put(t->dev);
+	fs_device_read_unlock(t->dev);
 }
 
 static void serve_buffer(int c, const struct target *t)
@@ -191,15 +191,15 @@ static bool serve_irq(struct fs_handoff *h, int c, const struct ucred *cred, con
 		fs_handoff_send_error(c, EACCES, "taking a vector needs write permission on irq");
 		return false;
 	}
-	vdev = fs_device_get(t->dev);
+	vdev = fs_device_read_lock(t->dev);
 	if (!vdev) {
 		fs_handoff_send_error(c, ENODEV, "the device was detached");
 		return false;
 	}
 	rc = fs_irq_lend(t->dev->irq, vdev, vector, c, cred->pid, &why);
-	fs_device_put(t->dev);
-	if (rc < 0)
-		fs_handoff_send_error(c, -rc, why);
+	fs_device_read_unlock(t->dev);
+	if (rc)
+		fs_handoff_send_error(c, rc, why);
 	return rc == 0;
 }
 

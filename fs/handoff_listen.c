@@ -6,7 +6,7 @@
  * passes complete lines to a few workers.  What a line gets is the
  * caller's (fs/handoff.c).
  */
-#define G_LOG_DOMAIN "handoff"
+#define G_LOG_DOMAIN "handoff-listen"
 #include "fs/handoff_listen.h"
 #include "fs/handoff_wire.h"
 #include "vfio/error.h"

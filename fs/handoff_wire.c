@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "handoff"
+#define G_LOG_DOMAIN "handoff-wire"
 #include "fs/handoff_wire.h"
 #include "vfio/iova.h"
 

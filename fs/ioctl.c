@@ -70,7 +70,7 @@ struct call {
 	const struct command *cmd;
 	const void *in;             /* size bytes for commands that take an argument */
 	size_t size;                /* _IOC_SIZE(cmd) */
-	struct vfio_device *vdev;   /* device commands: taken with fs_device_get() */
+	struct vfio_device *vdev;   /* device commands: taken with fs_device_read_lock() */
 	union {
 		struct device_info_wire device;
 		struct vfiofs_region_info region;
@@ -294,7 +294,7 @@ static int device_set_irqs(struct call *c)
 	if (err)
 		return err;
 	/* fs_irq_apply logs its own refusals, as for the text command. */
-	return -fs_irq_apply(c->h->dev->irq, c->vdev, &command);
+	return fs_irq_apply(c->h->dev->irq, c->vdev, &command);
 }
 
 static int device_reset(struct call *c)
@@ -404,11 +404,11 @@ static int run(struct call *c)
 
 	if (c->cmd->on_dma_buffer)
 		return c->cmd->run(c);
-	c->vdev = fs_device_get(c->h->dev);
+	c->vdev = fs_device_read_lock(c->h->dev);
 	if (!c->vdev)
 		return refuse(c, ENODEV, "the device was detached");
 	err = c->cmd->run(c);
-	fs_device_put(c->h->dev);
+	fs_device_read_unlock(c->h->dev);
 	return err;
 }
 

@@ -6,12 +6,14 @@
  *
  * A read with nothing pending is answered later, when an interrupt comes:
  * the request waits in its reader's queue, not in a thread.
+ *
+ * Kept by fs/irq_mode.c (lifetime, modes), fs/irq_source.c (eventfds),
+ * fs/irq_reader.c (readers) and fs/irq_lease.c (vectors handed out), which
+ * share fs/irq_private.h.  Errors are 0 or a positive errno, as libfuse's.
  */
 #pragma once
 
-#define FUSE_USE_VERSION 314
-#include <fuse_lowlevel.h>
-#include <glib.h>
+#include "fs/fs.h"
 
 #include "fs/irq_command.h"
 
@@ -20,11 +22,16 @@ struct fs_irq;
 struct fs_irq_reader;
 struct vfio_device;
 
+/* Interrupts off, no reader; the caller holds the one reference. */
 struct fs_irq *fs_irq_new(struct fs_event_loop *loop);
-/* Frees what is left after fs_irq_shutdown(); no reader may remain. */
-void fs_irq_free(struct fs_irq *irq);
+/*
+ * Drops a reference (NULL: nothing).  The device drops its own after
+ * fs_irq_shutdown(); the last one, once no event source, reader or lease
+ * is left, frees what is left.
+ */
+void fs_irq_unref(struct fs_irq *irq);
 
-/* Carries out a parsed command on vdev; 0 or -errno (EINVAL: nothing changed). */
+/* Carries out a parsed command on vdev; 0 or a positive errno (EINVAL: nothing changed). */
 int fs_irq_apply(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_irq_command *cmd);
 /* Turns interrupts off (why: for the log); waiting readers get end of file (0 bytes). */
 void fs_irq_off(struct fs_irq *irq, struct vfio_device *vdev, const char *why);
@@ -43,8 +50,8 @@ void fs_irq_eoi_end(struct fs_irq *irq, struct vfio_device *vdev);
  * Hands vector of the current mode to the program at the other end of conn
  * (fs/irq_lease.c): answers "ok N" there with the vector's eventfd (and,
  * for an INTx the device masks, an unmask eventfd) and keeps conn as the
- * program's hold on the vector.  0: conn is the lease's now.  -errno with
- * *why (free it): nothing changed, conn is still the caller's.
+ * program's hold on the vector.  0: conn is the lease's now.  A positive
+ * errno with *why (free it): nothing changed, conn is still the caller's.
  */
 int fs_irq_lend(struct fs_irq *irq, struct vfio_device *vdev, unsigned vector, int conn, pid_t pid,
 		char **why);

@@ -10,13 +10,13 @@
 /* h->priv: the open file's reader, its view of the events. */
 static int irq_open(struct fs_handle *h, int flags)
 {
-	struct vfio_device *vdev = fs_device_get(h->dev);
+	struct vfio_device *vdev = fs_device_read_lock(h->dev);
 
 	(void)flags;
 	if (!vdev)
 		return ENODEV;
 	h->priv = fs_irq_reader_new(h->dev->irq);
-	fs_device_put(h->dev);
+	fs_device_read_unlock(h->dev);
 	return 0;
 }
 
@@ -39,15 +39,15 @@ static void irq_write(fuse_req_t req, struct fs_handle *h, const char *buf, size
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	vdev = fs_device_get(h->dev);
+	vdev = fs_device_read_lock(h->dev);
 	if (!vdev) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	rc = fs_irq_apply(h->dev->irq, vdev, &cmd);
-	fs_device_put(h->dev);
-	if (rc < 0)
-		fuse_reply_err(req, -rc);
+	fs_device_read_unlock(h->dev);
+	if (rc)
+		fuse_reply_err(req, rc);
 	else
 		fuse_reply_write(req, size);
 }

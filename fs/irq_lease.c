@@ -12,8 +12,11 @@
  * The connection the request came on is the program's hold: when it
  * closes, the vector comes back to the daemon; when delivery ends for
  * another reason, the daemon closes it and the program reads end of file.
+ *
+ * Errors are 0 or a positive errno; vfio/'s -errno is converted where it
+ * is called.
  */
-#define G_LOG_DOMAIN "irq"
+#define G_LOG_DOMAIN "irq-lease"
 #include "fs/event_loop.h"
 #include "fs/handoff_wire.h"
 #include "fs/irq_private.h"
@@ -82,17 +85,17 @@ static void take_back(struct fs_irq_lease *l)
 {
 	struct fs_irq *irq = l->irq;
 	unsigned v = l->vector;
-	int rc;
+	int err;
 
 	/* Each step on its own: a failed one must not keep the other from being undone. */
-	if (l->unmask && (rc = vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1)) < 0)
+	if (l->unmask && (err = fs_irq_errno(vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1))))
 		g_warning("%s: the unmask eventfd of process %d stays registered: %s", l->vdev->name,
-			  (int)l->pid, g_strerror(-rc));
-	rc = vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]);
-	if (rc < 0)
+			  (int)l->pid, g_strerror(err));
+	err = fs_irq_errno(vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]));
+	if (err)
 		g_warning("%s: vector %u cannot be taken back from process %d: %s; "
 			  "the irq file will not see it until the mode is set again",
-			  l->vdev->name, v, (int)l->pid, g_strerror(-rc));
+			  l->vdev->name, v, (int)l->pid, g_strerror(err));
 	fs_irq_watch(irq, v);
 	if (irq->mode == FS_IRQ_INTX && irq->intx_automasked) {
 		g_atomic_int_set(&irq->intx_on, 1);
@@ -125,7 +128,7 @@ static gboolean on_conn(gint fd, GIOCondition condition, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* The reason a request for vector cannot be served now, or NULL. Lock held. */
+/* The reason a request for vector cannot be served now (*errnum: its errno), or NULL. Lock held. */
 static char *refusal(struct fs_irq *irq, unsigned vector, int *errnum)
 {
 	if (irq->gone) {
@@ -146,37 +149,40 @@ static char *refusal(struct fs_irq *irq, unsigned vector, int *errnum)
 	return NULL;
 }
 
-/* The eventfds a program gets: the trigger and, for an INTx the device masks, the unmask. */
-static int make_eventfds(struct fs_irq *irq, int fds[FS_HANDOFF_MAX_FDS])
+/*
+ * The eventfds a program gets: the trigger and, for an INTx the device
+ * masks, the unmask.  0 with *n of them in fds, or a positive errno.
+ */
+static int make_eventfds(struct fs_irq *irq, int fds[FS_HANDOFF_MAX_FDS], int *n)
 {
-	int n = irq->mode == FS_IRQ_INTX && irq->intx_automasked ? 2 : 1;
-
-	for (int i = 0; i < n; i++) {
+	*n = irq->mode == FS_IRQ_INTX && irq->intx_automasked ? 2 : 1;
+	for (int i = 0; i < *n; i++) {
 		/* Blocking: the program waits in read(2) as on any VFIO eventfd of its own. */
 		fds[i] = eventfd(0, EFD_CLOEXEC);
 		if (fds[i] < 0) {
-			int e = errno;
+			int err = errno;
 
 			for (int j = 0; j < i; j++)
 				close(fds[j]);
-			return -e;
+			*n = 0;
+			return err;
 		}
 	}
-	return n;
+	return 0;
 }
 
-/* Registers the program's eventfds with VFIO; 0, or -errno with the daemon's back in place. */
+/* Registers the program's eventfds with VFIO; 0, or an errno with the daemon's back in place. */
 static int register_fds(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, const int *fds,
 			unsigned n)
 {
-	int rc = vfio_irq_set_trigger(vdev, irq->index, v, fds[0]);
+	int err = fs_irq_errno(vfio_irq_set_trigger(vdev, irq->index, v, fds[0]));
 
-	if (rc < 0 || n < 2)
-		return rc;
-	rc = vfio_irq_set_unmask_fd(vdev, irq->index, v, fds[1]);
-	if (rc < 0)
+	if (err || n < 2)
+		return err;
+	err = fs_irq_errno(vfio_irq_set_unmask_fd(vdev, irq->index, v, fds[1]));
+	if (err)
 		vfio_irq_set_trigger(vdev, irq->index, v, irq->fds[v]);
-	return rc;
+	return err;
 }
 
 static void add_lease(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int conn, pid_t pid,
@@ -201,7 +207,10 @@ static void add_lease(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, 
 	       (int)pid);
 }
 
-/* Sends "ok N" with the program's eventfds; if it cannot, VFIO gets the daemon's eventfd back. */
+/*
+ * Sends "ok N" with the program's eventfds; if it cannot, VFIO gets the
+ * daemon's eventfd back.  0 or EPIPE.
+ */
 static int answer(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int conn, const int *fds,
 		  int n, char **why)
 {
@@ -214,35 +223,35 @@ static int answer(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int 
 	if (n > 1)
 		vfio_irq_set_unmask_fd(vdev, irq->index, v, -1);
 	vfio_irq_set_trigger(vdev, irq->index, v, irq->fds[v]);
-	return -EPIPE;  /* nobody left to tell: the program went away */
+	return EPIPE;  /* nobody left to tell: the program went away */
 }
 
 static int lend_locked(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, int conn, pid_t pid,
 		       char **why)
 {
-	int fds[FS_HANDOFF_MAX_FDS], errnum, n, rc;
+	int fds[FS_HANDOFF_MAX_FDS], n, err;
 
-	*why = refusal(irq, v, &errnum);
+	*why = refusal(irq, v, &err);
 	if (*why)
-		return -errnum;
-	n = make_eventfds(irq, fds);
-	if (n < 0) {
-		*why = g_strdup_printf("no eventfd: %s", g_strerror(-n));
-		return n;
+		return err;
+	err = make_eventfds(irq, fds, &n);
+	if (err) {
+		*why = g_strdup_printf("no eventfd: %s", g_strerror(err));
+		return err;
 	}
-	rc = register_fds(irq, vdev, v, fds, n);
-	if (rc < 0) {
-		*why = g_strdup_printf("vector %u cannot be handed out: %s", v, g_strerror(-rc));
+	err = register_fds(irq, vdev, v, fds, n);
+	if (err) {
+		*why = g_strdup_printf("vector %u cannot be handed out: %s", v, g_strerror(err));
 	} else {
 		/* What the daemon's eventfd counted before the switch is the readers'. */
 		fs_irq_take_events(irq, v);
-		rc = answer(irq, vdev, v, conn, fds, n, why);
+		err = answer(irq, vdev, v, conn, fds, n, why);
 	}
 	/* VFIO (or the server) holds its own reference, the program its copy. */
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	if (rc < 0)
-		return rc;
+	if (err)
+		return err;
 	fs_irq_unwatch(irq, v);
 	add_lease(irq, vdev, v, conn, pid, n > 1);
 	return 0;
@@ -251,12 +260,12 @@ static int lend_locked(struct fs_irq *irq, struct vfio_device *vdev, unsigned v,
 int fs_irq_lend(struct fs_irq *irq, struct vfio_device *vdev, unsigned vector, int conn, pid_t pid,
 		char **why)
 {
-	int rc;
+	int err;
 
 	g_mutex_lock(&irq->lock);
-	rc = lend_locked(irq, vdev, vector, conn, pid, why);
+	err = lend_locked(irq, vdev, vector, conn, pid, why);
 	g_mutex_unlock(&irq->lock);
-	return rc;
+	return err;
 }
 
 void fs_irq_lease_describe(struct fs_irq *irq, unsigned v, GString *out)

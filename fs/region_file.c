@@ -10,7 +10,7 @@
 
 static int region_open(struct fs_handle *h, int flags)
 {
-	struct vfio_device *vdev = fs_device_get(h->dev);
+	struct vfio_device *vdev = fs_device_read_lock(h->dev);
 	const struct vfio_region *r;
 	bool readable, writable;
 
@@ -19,7 +19,7 @@ static int region_open(struct fs_handle *h, int flags)
 	r = vfio_device_region(vdev, h->node->region);
 	readable = r->flags & VFIO_REGION_INFO_FLAG_READ;
 	writable = (r->flags & VFIO_REGION_INFO_FLAG_WRITE) && r->index != VFIO_PCI_ROM_REGION_INDEX;
-	fs_device_put(h->dev);
+	fs_device_read_unlock(h->dev);
 	if ((FS_WANTS_READ(flags) && !readable) || (FS_WANTS_WRITE(flags) && !writable)) {
 		g_message("%s/%s: open for %s refused: the region is %s", h->dev->name, h->node->name,
 			  FS_WANTS_WRITE(flags) ? "writing" : "reading",
@@ -40,7 +40,7 @@ static bool ends_interrupt(struct fs_handle *h)
 /* One read (wbuf NULL) or write of the region, within its bounds, ending a pending INTx if asked. */
 static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, size_t size, off_t off)
 {
-	struct vfio_device *vdev = fs_device_get(h->dev);
+	struct vfio_device *vdev = fs_device_read_lock(h->dev);
 	g_autofree char *rbuf = NULL;
 	const struct vfio_region *r;
 	bool eoi;
@@ -52,7 +52,7 @@ static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, siz
 	}
 	r = vfio_device_region(vdev, h->node->region);
 	if ((uint64_t)off >= r->size) {
-		fs_device_put(h->dev);
+		fs_device_read_unlock(h->dev);
 		if (!wbuf) {
 			fuse_reply_buf(req, NULL, 0);  /* end of file */
 			return;
@@ -69,7 +69,7 @@ static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, siz
 	n = wbuf ? vfio_region_write(vdev, r, wbuf, size, off) : vfio_region_read(vdev, r, rbuf, size, off);
 	if (eoi)
 		fs_irq_eoi_end(h->dev->irq, vdev);
-	fs_device_put(h->dev);
+	fs_device_read_unlock(h->dev);
 	if (n < 0) {
 		g_message("%s/%s: %s of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
 			  wbuf ? "write" : "read", size, (intmax_t)off, g_strerror(-n));

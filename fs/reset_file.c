@@ -31,13 +31,13 @@ static void reset_write(fuse_req_t req, struct fs_handle *h, const char *buf, si
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	vdev = fs_device_get(h->dev);
+	vdev = fs_device_read_lock(h->dev);
 	if (!vdev) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
 	rc = fs_device_reset(h->dev, vdev);
-	fs_device_put(h->dev);
+	fs_device_read_unlock(h->dev);
 	if (rc) {
 		g_message("%s: reset failed: %s", h->dev->name,
 			  rc == ENOTTY ? "the device offers no reset method (no FLR, PM or bus reset)"

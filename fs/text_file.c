@@ -21,13 +21,13 @@ static char *text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 
 		return fs_container_text(info);
 	}
-	vdev = fs_device_get(n->dev);
+	vdev = fs_device_read_lock(n->dev);
 	if (!vdev)
 		return NULL;
 	irq_lines = g_string_new(NULL);
 	fs_irq_describe(n->dev->irq, irq_lines);
 	text = fs_info_text(vdev, irq_lines->str);
-	fs_device_put(n->dev);
+	fs_device_read_unlock(n->dev);
 	return text;
 }
 
@@ -45,10 +45,16 @@ static int text_open(struct fs_handle *h, int flags)
 	return 0;
 }
 
+/*
+ * The reply holds its own reference: once the kernel has the bytes, the
+ * program may close the file and release free h->priv before this thread
+ * is back from fuse_reply_buf (ASan checks writev's buffer after the call).
+ */
 static void text_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t off)
 {
+	g_autoptr(GBytes) snapshot = g_bytes_ref(h->priv);
 	size_t len;
-	const char *text = g_bytes_get_data(h->priv, &len);
+	const char *text = g_bytes_get_data(snapshot, &len);
 
 	if ((size_t)off >= len) {
 		fuse_reply_buf(req, NULL, 0);

@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "xattr"
+#define G_LOG_DOMAIN "xattr-value"
 #include "fs/xattr_value.h"
 #include "vfio/error.h"
 #include "vfio/iova.h"

@@ -3,7 +3,7 @@
  * join through their groups, and the IOMMU is chosen when the first group
  * arrives (the kernel allows it no earlier).
  */
-#define G_LOG_DOMAIN "legacy"
+#define G_LOG_DOMAIN "container-legacy"
 #include "vfio/container_private.h"
 #include "vfio/device.h"
 #include "vfio/error.h"

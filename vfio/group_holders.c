@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "group"
+#define G_LOG_DOMAIN "group-holders"
 #include "vfio/group_holders.h"
 
 #include <glib.h>

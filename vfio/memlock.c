@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "dma-memory"
+#define G_LOG_DOMAIN "memlock"
 #include "vfio/memlock.h"
 #include "vfio/error.h"
 

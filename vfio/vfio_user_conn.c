@@ -9,7 +9,7 @@
  * The twin socket, when there is one, is read and written by the
  * connection's thread alone.
  */
-#define G_LOG_DOMAIN "vfio-user"
+#define G_LOG_DOMAIN "vfio-user-conn"
 #include "vfio/vfio_user_conn.h"
 #include "vfio/error.h"
 

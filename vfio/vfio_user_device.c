@@ -8,7 +8,7 @@
  * without one: the server then moves data with DMA_READ/DMA_WRITE, which
  * vfio_user_conn.c serves from the container).
  */
-#define G_LOG_DOMAIN "vfio-user"
+#define G_LOG_DOMAIN "vfio-user-device"
 #include "vfio/container.h"
 #include "vfio/device.h"
 #include "vfio/dma_space.h"

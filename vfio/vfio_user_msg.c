@@ -3,7 +3,7 @@
  * untrusted: each parser checks lengths before it copies a field out, and
  * never reads a structure in place (the bytes may sit at any alignment).
  */
-#define G_LOG_DOMAIN "vfio-user"
+#define G_LOG_DOMAIN "vfio-user-msg"
 #include "vfio/vfio_user_msg.h"
 
 #include <errno.h>

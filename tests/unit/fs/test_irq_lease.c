@@ -128,7 +128,7 @@ static bool described(struct fs_irq *irq, const char *line)
 static void finish(struct fs_irq *irq, struct fs_event_loop *loop, struct vfio_device *d)
 {
 	fs_irq_shutdown(irq, d);
-	fs_irq_free(irq);
+	fs_irq_unref(irq);
 	fs_event_loop_free(loop);
 	g_free(d->irqs);
 	g_free(d);
@@ -158,12 +158,12 @@ static void test_msix_lend_busy_back(void)
 
 	/* A second request: EBUSY, with nothing sent and nothing registered. */
 	unsigned calls = fake.calls;
-	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 2, b[0], 1, &why), -EBUSY);
+	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 2, b[0], 1, &why), EBUSY);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "handed out"));
 	g_clear_pointer(&why, g_free);
 	CU_ASSERT_EQUAL(fake.calls, calls);
 	CU_ASSERT_FALSE(readable(b[1], 0));
-	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 4, b[0], 1, &why), -EINVAL);
+	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 4, b[0], 1, &why), EINVAL);
 	g_clear_pointer(&why, g_free);
 
 	/* The program lets go: the daemon's own eventfd is registered again, and counted. */
@@ -206,7 +206,7 @@ static void test_intx_and_off_end(void)
 	apply(irq, d, "off");
 	CU_ASSERT(readable(a[1], 1000));
 	CU_ASSERT_EQUAL(recv(a[1], &end, 1, MSG_DONTWAIT), 0);
-	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 0, a[1], getpid(), &why), -EINVAL);
+	CU_ASSERT_EQUAL(fs_irq_lend(irq, d, 0, a[1], getpid(), &why), EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "off"));
 	g_free(why);
 
