@@ -29,7 +29,7 @@ mode_t fs_access_mode(const struct vfiofs_config *cfg, mode_t natural);
 struct vfiofs;
 
 /*
- * The rule for the caller of req on node ino, or on its sibling named
+ * fs/access_node.c.  The rule for the caller of req on node ino, or on its sibling named
  * sibling (a device's "irq" for SET_IRQS) if not NULL: 0, or EACCES with a
  * log line saying what was refused (what: "open", "mkdir", ...).  A node
  * that is gone gives 0: the operation itself says ENOENT.

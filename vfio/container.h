@@ -12,13 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vfio/iova.h"
+
 struct vfio_container;
 struct vfio_device;
-
-struct vfio_iova_span {
-	uint64_t start;
-	uint64_t last;  /* inclusive */
-};
 
 struct vfio_container_options {
 	uint64_t iova_max;          /* highest IOVA handed out (inclusive); 0: no ceiling */

@@ -2,7 +2,7 @@
  * IO virtual address allocation: hands out the lowest free range that fits,
  * aligned as asked, inside the IOMMU's valid ranges and under a ceiling;
  * takes fixed-address requests; never lets two ranges overlap.  Pure
- * bookkeeping (no VFIO), unit-tested in tests/unit/test_iova.c.
+ * bookkeeping (no VFIO), unit-tested in tests/unit/vfio/test_iova.c.
  */
 #pragma once
 
@@ -10,9 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vfio/container.h"
-
 struct vfio_iova_allocator;
+
+/* A range of IOVAs, both ends inclusive. */
+struct vfio_iova_span {
+	uint64_t start;
+	uint64_t last;
+};
 
 /* An address as users write one: hex with 0x, or decimal (never octal); false if malformed. */
 bool vfio_iova_parse(const char *text, uint64_t *out);
