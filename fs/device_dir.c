@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "device-dir"
 #include "fs/device_dir.h"
 #include "fs/event_loop.h"
+#include "fs/file_ops.h"
 #include "fs/irq.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
@@ -232,3 +233,20 @@ void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
 	}
 	g_rw_lock_writer_unlock(&dev->lock);
 }
+
+/* rmdir: out of the tree now; detached once the tree lock is dropped. */
+static void *device_dir_take_out(struct vfiofs *fs, struct fs_node *dir)
+{
+	return fs_device_dir_remove(fs, dir);
+}
+
+static void device_dir_finish_removal(struct vfiofs *fs, void *taken)
+{
+	fs_device_detach(fs, taken);
+	fs_device_unref(taken);
+}
+
+const struct fs_file_ops fs_device_dir_ops = {
+	.take_out = device_dir_take_out,
+	.finish_removal = device_dir_finish_removal,
+};

@@ -303,11 +303,29 @@ static const struct fs_xattr buffer_xattrs[] = {
 	{ NULL },
 };
 
+/* unlink: out of the tree now; the IOVA mapping goes once the tree lock is dropped. */
+static void *buffer_take_out(struct vfiofs *fs, struct fs_node *n)
+{
+	struct fs_dma_buffer *b = fs_dma_buffer_ref(n->buffer);
+
+	fs_tree_remove(&fs->tree, n);
+	return b;
+}
+
+static void buffer_finish_removal(struct vfiofs *fs, void *taken)
+{
+	(void)fs;
+	fs_dma_buffer_unmap(taken);
+	fs_dma_buffer_unref(taken);
+}
+
 const struct fs_file_ops fs_dma_buffer_file_ops = {
 	.open = buffer_open,
 	.read = buffer_read,
 	.write = buffer_write,
 	.size = buffer_file_size,
 	.truncate = buffer_truncate,
+	.take_out = buffer_take_out,
+	.finish_removal = buffer_finish_removal,
 	.xattrs = buffer_xattrs,
 };

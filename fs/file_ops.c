@@ -1,14 +1,11 @@
 /* The one place that says which table serves which kind of node. */
 #include "fs/file_ops.h"
 
-/* Directories with nothing of their own: lookups and listings are ops.c's. */
-static const struct fs_file_ops plain_dir_ops;
-
 static const struct fs_file_ops *const ops_by_kind[] = {
 	[FS_ROOT] = &fs_root_dir_ops,
 	[FS_CONTAINER] = &fs_text_file_ops,
-	[FS_DMA_DIR] = &plain_dir_ops,
-	[FS_DEVICE_DIR] = &plain_dir_ops,
+	[FS_DMA_DIR] = &fs_dma_dir_ops,
+	[FS_DEVICE_DIR] = &fs_device_dir_ops,
 	[FS_INFO] = &fs_text_file_ops,
 	[FS_REGION] = &fs_region_file_ops,
 	[FS_IRQ] = &fs_irq_file_ops,

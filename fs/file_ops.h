@@ -1,8 +1,8 @@
 /*
  * What each kind of node does.  ops.c owns the requests and the handle and
  * asks the node's table (fs_file_ops_of) for everything that differs by
- * kind: open, read, write, poll, release, size, truncate, seek and extended
- * attributes.  A new kind of file is one new file with its table, and one
+ * kind: open, read, write, poll, release, size, truncate, seek, extended
+ * attributes, and for directories which entries users may make and remove.  A new kind of file is one new file with its table, and one
  * entry in fs/file_ops.c.
  *
  * Errors are positive errno values, as libfuse takes them.  read and write
@@ -42,15 +42,33 @@ struct fs_file_ops {
 	int (*truncate)(struct fs_node *n, uint64_t size);
 	/* Optional: SEEK_DATA/SEEK_HOLE; 0 with *pos, or errno.  Without: all data, 0 to the size. */
 	int (*seek)(struct fs_handle *h, off_t off, int whence, off_t *pos);
+	/*
+	 * Directories whose entries users make (all optional; without, EPERM).
+	 * mkdir: without the tree lock, *out is the new directory.  create: a
+	 * new empty regular file, tree lock held.  rename within the directory,
+	 * tree lock held.  0 or errno.
+	 */
+	int (*mkdir)(struct vfiofs *fs, const char *name, struct fs_node **out);
+	int (*create)(struct vfiofs *fs, struct fs_node *dir, const char *name, struct fs_node **out);
+	int (*rename)(struct vfiofs *fs, struct fs_node *dir, const char *name, const char *newname);
+	/*
+	 * Entries rmdir (directories) or unlink (files) may remove: take_out,
+	 * tree lock held, takes n out of the tree and returns what
+	 * finish_removal, without the lock, needs to finish (detach, unmap).
+	 */
+	void *(*take_out)(struct vfiofs *fs, struct fs_node *n);
+	void (*finish_removal)(struct vfiofs *fs, void *taken);
 	/* The kind's extended attributes, up to one with a NULL name; NULL: none. */
 	const struct fs_xattr *xattrs;
 	bool stream;  /* no file position: reads and writes ignore the offset */
 };
 
-/* The table of a kind of node; never NULL (a directory's may have only xattrs). */
+/* The table of a kind of node. */
 const struct fs_file_ops *fs_file_ops_of(enum fs_kind kind);
 
 extern const struct fs_file_ops fs_root_dir_ops;
+extern const struct fs_file_ops fs_dma_dir_ops;
+extern const struct fs_file_ops fs_device_dir_ops;
 extern const struct fs_file_ops fs_text_file_ops;
 extern const struct fs_file_ops fs_region_file_ops;
 extern const struct fs_file_ops fs_irq_file_ops;

@@ -1,20 +1,16 @@
 /*
- * The libfuse low-level operations: the tree (lookup, getattr, readdir,
- * mkdir/rmdir of device directories) here, file contents in the *_file.c
- * files by way of struct fs_file_ops.
+ * The libfuse low-level operations: what is the same for every node
+ * (lookups, attributes, listings, permission, the open-file handle) here;
+ * what differs by kind, in the node's struct fs_file_ops (fs/file_ops.h).
  */
 #define G_LOG_DOMAIN "ops"
 #include "fs/device_dir.h"
-#include "fs/dma_buffer.h"
 #include "fs/ioctl.h"
 #include "fs/file_ops.h"
 #include "fs/access.h"
 #include "fs/vfiofs_private.h"
-#include "vfio/error.h"
-#include "vfio/pci_addr.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <unistd.h>
@@ -255,29 +251,32 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, buf, pos);
 }
 
+/* The node of ino's table, or NULL if ino is gone; tree lock not held. */
+static const struct fs_file_ops *dir_ops_of(struct vfiofs *fs, fuse_ino_t ino)
+{
+	struct fs_node *n = node_of(fs, ino);
+
+	return n ? ops_of(n) : NULL;
+}
+
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
 	struct vfiofs *fs = fs_of(req);
-	g_autoptr(GError) err = NULL;
+	const struct fs_file_ops *ops = dir_ops_of(fs, parent);
 	struct fuse_entry_param e;
 	struct fs_node *dir;
+	int err;
 
 	(void)mode;
-	if (parent != FUSE_ROOT_ID) {
+	if (!ops || !ops->mkdir) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
 	if (refused(req, parent, W_OK | X_OK, "mkdir (attach)"))
 		return;
-	if (!vfio_pci_addr_is_canonical(name)) {
-		g_message("mkdir %s: a device directory is named by its PCI address, "
-			  "lower case: dddd:bb:dd.f", name);
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (!fs_device_dir_attach(fs, name, &dir, &err)) {
-		g_warning("mkdir %s: %s", name, err->message);
-		fuse_reply_err(req, vfio_error_errno(err));
+	err = ops->mkdir(fs, name, &dir);
+	if (err) {
+		fuse_reply_err(req, err);
 		return;
 	}
 	g_mutex_lock(&fs->tree.lock);
@@ -287,40 +286,47 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 }
 
 /*
- * The entry of parent that rmdir or unlink may take out: name, if it is of
- * kind; else NULL with *err (ENOENT, or if_dir or if_file for another
- * kind).  Tree lock held.
+ * rmdir (want_dir) and unlink: an entry whose table can take it out, of
+ * the type the call names.  Everything else stays, with the errno each
+ * call gives for it.
  */
-static struct fs_node *removable_child(struct vfiofs *fs, fuse_ino_t parent, const char *name,
-				       enum fs_kind kind, int if_dir, int if_file, int *err)
+static void remove_entry(fuse_req_t req, fuse_ino_t parent, const char *name, bool want_dir,
+			 const char *what)
 {
-	struct fs_node *n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+	struct vfiofs *fs = fs_of(req);
+	const struct fs_file_ops *ops = NULL;
+	void *taken = NULL;
+	struct fs_node *n;
+	int err = 0;
 
-	if (n && n->kind == kind)
-		return n;
-	*err = !n ? ENOENT : S_ISDIR(n->mode) ? if_dir : if_file;
-	return NULL;
+	if (refused(req, parent, W_OK | X_OK, what))
+		return;
+	g_mutex_lock(&fs->tree.lock);
+	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
+	if (n)
+		ops = ops_of(n);
+	if (!n)
+		err = ENOENT;
+	else if (S_ISDIR(n->mode) != want_dir)
+		err = want_dir ? ENOTDIR : EISDIR;
+	else if (!ops->take_out)
+		err = EPERM;
+	else
+		taken = ops->take_out(fs, n);
+	g_mutex_unlock(&fs->tree.lock);
+	if (taken)
+		ops->finish_removal(fs, taken);
+	fuse_reply_err(req, err);
 }
 
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct vfiofs *fs = fs_of(req);
-	struct fs_device *dev = NULL;
-	struct fs_node *dir;
-	int err = 0;
+	remove_entry(req, parent, name, true, "rmdir (detach)");
+}
 
-	if (refused(req, parent, W_OK | X_OK, "rmdir (detach)"))
-		return;
-	g_mutex_lock(&fs->tree.lock);
-	dir = removable_child(fs, parent, name, FS_DEVICE_DIR, EPERM, ENOTDIR, &err);
-	if (dir)
-		dev = fs_device_dir_remove(fs, dir);
-	g_mutex_unlock(&fs->tree.lock);
-	if (dev) {
-		fs_device_detach(fs, dev);
-		fs_device_unref(dev);
-	}
-	fuse_reply_err(req, err);
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	remove_entry(req, parent, name, false, "unlink");
 }
 
 /* Opens n for fi and replies: to create (created given) or to open. */
@@ -432,56 +438,17 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, 0);
 }
 
-/*
- * The tree's shape is the devices' and the buffers': files can be created,
- * removed and renamed in dma/ only.
- */
-static bool in_dma_dir(struct vfiofs *fs, fuse_ino_t parent)
+/* A new regular file in parent, by its table's create, counted as looked up. */
+static int new_entry(struct vfiofs *fs, fuse_ino_t parent, const char *name, struct fuse_entry_param *e)
 {
-	struct fs_node *dir = node_of(fs, parent);
+	struct fs_node *dir, *n = NULL;
+	int err;
 
-	return dir && dir->kind == FS_DMA_DIR;
-}
-
-/*
- * statfs says 255 (NAME_MAX), and FUSE alone would pass up to 1024: the
- * limit is ours to keep. Buffer names appear in container's lines: no
- * control characters. 0, or the errno with its log line.
- */
-static int check_buffer_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len > NAME_MAX) {
-		g_message("dma/: a buffer name of %zu bytes is longer than %d bytes", len, NAME_MAX);
-		return ENAMETOOLONG;
-	}
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			g_message("dma/: a buffer name may not hold control characters");
-			return EINVAL;
-		}
-	return 0;
-}
-
-/* A new empty buffer dma/name, counted as looked up; EEXIST if the name is taken. */
-static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
-		      struct fuse_entry_param *e)
-{
-	struct fs_node *dir, *n;
-	int err = check_buffer_name(name);
-
-	if (err)
-		return err;
 	g_mutex_lock(&fs->tree.lock);
 	dir = fs_tree_get(&fs->tree, parent);
-	if (fs_tree_child(dir, name)) {
-		err = EEXIST;
-	} else {
-		n = fs_tree_add(&fs->tree, dir, name, FS_DMA_BUFFER, S_IFREG | 0600);
-		n->buffer = fs_dma_buffer_new(fs, name);
+	err = ops_of(dir)->create(fs, dir, name, &n);
+	if (!err)
 		fill_entry(fs, n, e);
-	}
 	g_mutex_unlock(&fs->tree.lock);
 	return err;
 }
@@ -489,17 +456,18 @@ static int new_buffer(struct vfiofs *fs, fuse_ino_t parent, const char *name,
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
 	struct vfiofs *fs = fs_of(req);
+	const struct fs_file_ops *ops = dir_ops_of(fs, parent);
 	struct fuse_entry_param e;
 	int err;
 
 	(void)rdev;
-	if (!in_dma_dir(fs, parent) || !S_ISREG(mode)) {
+	if (!ops || !ops->create || !S_ISREG(mode)) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
 	if (refused(req, parent, W_OK | X_OK, "create"))
 		return;
-	err = new_buffer(fs, parent, name, &e);
+	err = new_entry(fs, parent, name, &e);
 	if (err)
 		fuse_reply_err(req, err);
 	else
@@ -510,84 +478,48 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 		      struct fuse_file_info *fi)
 {
 	struct vfiofs *fs = fs_of(req);
+	const struct fs_file_ops *ops = dir_ops_of(fs, parent);
 	struct fuse_entry_param e;
 	int err;
 
 	(void)mode;
-	if (!in_dma_dir(fs, parent)) {
+	if (!ops || !ops->create) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
 	if (refused(req, parent, W_OK | X_OK, "create"))
 		return;
-	err = new_buffer(fs, parent, name, &e);
+	err = new_entry(fs, parent, name, &e);
 	if (err)
 		fuse_reply_err(req, err);
 	else
 		open_handle(req, node_of(fs, e.ino), fi, &e);
 }
 
-static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	struct vfiofs *fs = fs_of(req);
-	struct fs_dma_buffer *b = NULL;
-	struct fs_node *n;
-	int err = 0;
-
-	if (refused(req, parent, W_OK | X_OK, "unlink"))
-		return;
-	g_mutex_lock(&fs->tree.lock);
-	n = removable_child(fs, parent, name, FS_DMA_BUFFER, EISDIR, EPERM, &err);
-	if (n) {
-		b = fs_dma_buffer_ref(n->buffer);
-		fs_tree_remove(&fs->tree, n);
-	}
-	g_mutex_unlock(&fs->tree.lock);
-	if (b) {
-		fs_dma_buffer_unmap(b);
-		fs_dma_buffer_unref(b);
-	}
-	fuse_reply_err(req, err);
-}
-
+/* Within one directory whose table renames, never replacing. */
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 		      const char *newname, unsigned int flags)
 {
 	struct vfiofs *fs = fs_of(req);
-	struct fs_node *n;
-	int err = 0;
+	const struct fs_file_ops *ops = dir_ops_of(fs, parent);
+	struct fs_node *dir;
+	int err;
 
-	if (!in_dma_dir(fs, parent) || parent != newparent || (flags & RENAME_EXCHANGE)) {
+	if (!ops || !ops->rename || parent != newparent || (flags & RENAME_EXCHANGE)) {
 		fuse_reply_err(req, EPERM);
 		return;
 	}
 	/* Never replacing is what rename does here anyway; a whiteout or anything newer it cannot do. */
 	if (flags & ~RENAME_NOREPLACE) {
-		g_message("dma/%s: rename flags %#x: only RENAME_NOREPLACE is supported", name, flags);
+		g_message("%s: rename flags %#x: only RENAME_NOREPLACE is supported", name, flags);
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
 	if (refused(req, parent, W_OK | X_OK, "rename"))
 		return;
-	err = check_buffer_name(newname);
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
 	g_mutex_lock(&fs->tree.lock);
-	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
-	if (!n)
-		err = ENOENT;
-	else if (strcmp(name, newname) == 0)
-		err = 0;
-	/* Replacing would unmap a buffer a device may be using: refuse instead. */
-	else if (fs_tree_child(n->parent, newname))
-		err = EEXIST;
-	else {
-		g_free(n->name);
-		n->name = g_strdup(newname);
-		fs_dma_buffer_rename(n->buffer, newname);
-	}
+	dir = fs_tree_get(&fs->tree, parent);
+	err = ops->rename(fs, dir, name, newname);
 	g_mutex_unlock(&fs->tree.lock);
 	fuse_reply_err(req, err);
 }

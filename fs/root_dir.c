@@ -1,10 +1,11 @@
-/* The mount root's own attributes: the hand-off socket's path, and attach by socket or address. */
+/* The mount root: mkdir attaches a device; attributes tell the hand-off socket and attach by socket or address. */
 #define G_LOG_DOMAIN "root-dir"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
 #include "fs/handoff.h"
 #include "fs/xattr_value.h"
 #include "vfio/error.h"
+#include "vfio/pci_addr.h"
 #include "vfiofs.h"
 
 static char *socket_get(struct vfiofs *fs, struct fs_node *n)
@@ -39,6 +40,23 @@ static int attach_set(struct vfiofs *fs, struct fs_node *n, const char *value, s
 	return vfio_error_errno(err);
 }
 
+/* mkdir DDDD:BB:DD.F: attach the device at that PCI address. */
+static int attach_mkdir(struct vfiofs *fs, const char *name, struct fs_node **out)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!vfio_pci_addr_is_canonical(name)) {
+		g_message("mkdir %s: a device directory is named by its PCI address, "
+			  "lower case: dddd:bb:dd.f", name);
+		return EINVAL;
+	}
+	if (!fs_device_dir_attach(fs, name, out, &err)) {
+		g_warning("mkdir %s: %s", name, err->message);
+		return vfio_error_errno(err);
+	}
+	return 0;
+}
+
 static const struct fs_xattr root_xattrs[] = {
 	{ VFIOFS_XATTR_SOCKET, socket_get, NULL, NULL },
 	{ VFIOFS_XATTR_ATTACH, NULL, attach_set, NULL },
@@ -46,5 +64,6 @@ static const struct fs_xattr root_xattrs[] = {
 };
 
 const struct fs_file_ops fs_root_dir_ops = {
+	.mkdir = attach_mkdir,
 	.xattrs = root_xattrs,
 };

@@ -94,6 +94,13 @@ void fs_tree_remove(struct fs_tree *t, struct fs_node *n)
 	release_if_forgotten(t, n);
 }
 
+void fs_tree_rename(struct fs_tree *t, struct fs_node *n, const char *name)
+{
+	(void)t;
+	g_free(n->name);
+	n->name = g_strdup(name);
+}
+
 void fs_tree_forget(struct fs_tree *t, struct fs_node *n, uint64_t nlookup)
 {
 	n->nlookup = nlookup > n->nlookup ? 0 : n->nlookup - nlookup;

@@ -70,4 +70,6 @@ struct fs_node *fs_tree_get(struct fs_tree *t, fuse_ino_t ino);
 struct fs_node *fs_tree_child(const struct fs_node *dir, const char *name);
 /* Takes dir's subtree out of the tree; each node is freed once the kernel forgets it. */
 void fs_tree_remove(struct fs_tree *t, struct fs_node *n);
+/* Renames n in place: its inode number and its place in the listing stay. */
+void fs_tree_rename(struct fs_tree *t, struct fs_node *n, const char *name);
 void fs_tree_forget(struct fs_tree *t, struct fs_node *n, uint64_t nlookup);
