@@ -1,4 +1,4 @@
-/* Interrupt control through the backend's VFIO_DEVICE_SET_IRQS. */
+/* Interrupt control through the transport's set_irqs (VFIO_DEVICE_SET_IRQS or its vfio-user message). */
 #define G_LOG_DOMAIN "irq"
 #include "vfio/device.h"
 

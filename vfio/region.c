@@ -1,7 +1,7 @@
 /*
  * Region access: the parts of a region the daemon has mapped are reached with
  * loads and stores of the exact width (the kernel's read/write path splits
- * 8-byte accesses on older kernels); the rest goes through the backend, one
+ * 8-byte accesses on older kernels); the rest goes through the transport, one
  * naturally aligned access at a time.
  */
 #define G_LOG_DOMAIN "region"
@@ -34,7 +34,7 @@ static const struct vfio_mmap_area *area_at(const struct vfio_region *r, uint64_
 	return NULL;
 }
 
-static int backend_access(struct vfio_device *d, const struct vfio_region *r, uint8_t *buf,
+static int transport_access(struct vfio_device *d, const struct vfio_region *r, uint8_t *buf,
 			  size_t len, uint64_t off, bool write)
 {
 	for (size_t done = 0, w; done < len; done += w) {
@@ -69,7 +69,7 @@ static ssize_t region_access(struct vfio_device *d, const struct vfio_region *r,
 			rc = write ? vfio_mmio_write(p, buf + done, run)
 				   : vfio_mmio_read(p, buf + done, run);
 		} else {
-			rc = backend_access(d, r, buf + done, run, pos, write);
+			rc = transport_access(d, r, buf + done, run, pos, write);
 		}
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
@@ -98,7 +98,7 @@ int vfio_region_area_source(const struct vfio_device *d, const struct vfio_regio
 		const struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
 
 		if (offset >= a->offset && offset - a->offset < a->size) {
-			/* The client maps what the daemon mapped: the backend's descriptor for the region. */
+			/* The client maps what the daemon mapped: the transport's descriptor for the region. */
 			*fd = r->mmap_fd;
 			*fd_offset = r->fd_offset + a->offset;
 			*area = *a;
