@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "handoff-wire"
 #include "fs/handoff_wire.h"
+#include "vfio/fd_passing.h"
 #include "vfio/iova.h"
 
 #include <errno.h>
@@ -11,22 +12,16 @@ bool fs_handoff_send(int conn, const char *line, const int *fds, unsigned n, boo
 {
 	size_t len = strlen(line);
 	struct iovec iov = { (void *)line, len };
-	char control[CMSG_SPACE(sizeof(int) * FS_HANDOFF_MAX_FDS)] = { 0 };
+	union {
+		char buf[VFIO_FDS_CONTROL_SIZE(FS_HANDOFF_MAX_FDS)];
+		struct cmsghdr align;
+	} control;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t sent;
 
 	g_return_val_if_fail(n <= FS_HANDOFF_MAX_FDS, false);
-	if (n) {
-		struct cmsghdr *cmsg;
-
-		msg.msg_control = control;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_level = SOL_SOCKET;
-		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
-		memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
-	}
+	if (n)
+		vfio_fds_attach(&msg, control.buf, fds, n);
 	sent = sendmsg(conn, &msg, MSG_NOSIGNAL | (nowait ? MSG_DONTWAIT : 0));
 	if (sent != (ssize_t)len) {
 		g_debug("answer not sent: %s", sent < 0 ? g_strerror(errno) : "short write");

@@ -40,12 +40,9 @@ static void irq_write(fuse_req_t req, struct fs_handle *h, const char *buf, size
 		return;
 	}
 	vdev = fs_device_read_lock(h->dev);
-	if (!vdev) {
-		fuse_reply_err(req, ENODEV);
-		return;
-	}
-	rc = fs_irq_apply(h->dev->irq, vdev, &cmd);
-	fs_device_read_unlock(h->dev);
+	rc = vdev ? fs_irq_apply(h->dev->irq, vdev, &cmd) : ENODEV;
+	if (vdev)
+		fs_device_read_unlock(h->dev);
 	if (rc)
 		fuse_reply_err(req, rc);
 	else

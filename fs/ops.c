@@ -259,6 +259,16 @@ static const struct fs_file_ops *dir_ops_of(struct vfiofs *fs, fuse_ino_t ino)
 	return n ? ops_of(n) : NULL;
 }
 
+/* Whether the caller may make an entry in parent, whose table can: else replies EPERM or EACCES. */
+static bool may_make_entry(fuse_req_t req, fuse_ino_t parent, bool can, const char *what)
+{
+	if (!can) {
+		fuse_reply_err(req, EPERM);
+		return false;
+	}
+	return !refused(req, parent, W_OK | X_OK, what);
+}
+
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
 	struct vfiofs *fs = fs_of(req);
@@ -268,11 +278,7 @@ static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	int err;
 
 	(void)mode;
-	if (!ops || !ops->mkdir) {
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	if (refused(req, parent, W_OK | X_OK, "mkdir (attach)"))
+	if (!may_make_entry(req, parent, ops && ops->mkdir, "mkdir (attach)"))
 		return;
 	err = ops->mkdir(fs, name, &dir);
 	if (err) {
@@ -453,28 +459,8 @@ static int new_entry(struct vfiofs *fs, fuse_ino_t parent, const char *name, str
 	return err;
 }
 
-static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
-{
-	struct vfiofs *fs = fs_of(req);
-	const struct fs_file_ops *ops = dir_ops_of(fs, parent);
-	struct fuse_entry_param e;
-	int err;
-
-	(void)rdev;
-	if (!ops || !ops->create || !S_ISREG(mode)) {
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	if (refused(req, parent, W_OK | X_OK, "create"))
-		return;
-	err = new_entry(fs, parent, name, &e);
-	if (err)
-		fuse_reply_err(req, err);
-	else
-		fuse_reply_entry(req, &e);
-}
-
-static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+/* mknod (fi NULL) and create: a new regular file by parent's table, replied as an entry or opened. */
+static void make_file(fuse_req_t req, fuse_ino_t parent, const char *name, bool regular,
 		      struct fuse_file_info *fi)
 {
 	struct vfiofs *fs = fs_of(req);
@@ -482,18 +468,28 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 	struct fuse_entry_param e;
 	int err;
 
-	(void)mode;
-	if (!ops || !ops->create) {
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	if (refused(req, parent, W_OK | X_OK, "create"))
+	if (!may_make_entry(req, parent, ops && ops->create && regular, "create"))
 		return;
 	err = new_entry(fs, parent, name, &e);
 	if (err)
 		fuse_reply_err(req, err);
-	else
+	else if (fi)
 		open_handle(req, node_of(fs, e.ino), fi, &e);
+	else
+		fuse_reply_entry(req, &e);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	(void)rdev;
+	make_file(req, parent, name, S_ISREG(mode), NULL);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+		      struct fuse_file_info *fi)
+{
+	(void)mode;
+	make_file(req, parent, name, true, fi);
 }
 
 /* Within one directory whose table renames, never replacing. */

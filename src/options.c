@@ -12,19 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The options that take a value first: value_parsers is indexed by them. */
 enum {
 	KEY_DEVICE,
 	KEY_IOVA_MAX,
 	KEY_INTX_EOI,
-	KEY_HELP,
-	KEY_VERSION,
-	KEY_ALLOW_OTHER,
 	KEY_VFIO_USER,
 	KEY_VFIO_USER_DMA,
 	KEY_VFIO_USER_TIMEOUT,
 	KEY_UID,
 	KEY_GID,
 	KEY_UMASK,
+	KEY_HELP,
+	KEY_VERSION,
+	KEY_ALLOW_OTHER,
 };
 
 /* What the fuse_opt callback fills in. */
@@ -179,6 +180,28 @@ static bool parse_umask(struct parse_state *s, const char *value)
 	return true;
 }
 
+static bool parse_uid(struct parse_state *s, const char *value)
+{
+	return parse_owner(s, value, false);
+}
+
+static bool parse_gid(struct parse_state *s, const char *value)
+{
+	return parse_owner(s, value, true);
+}
+
+static bool (*const value_parsers[])(struct parse_state *s, const char *value) = {
+	[KEY_DEVICE] = parse_device,
+	[KEY_IOVA_MAX] = parse_iova_max,
+	[KEY_INTX_EOI] = parse_intx_eoi,
+	[KEY_VFIO_USER] = parse_vfio_user,
+	[KEY_VFIO_USER_DMA] = parse_vfio_user_dma,
+	[KEY_VFIO_USER_TIMEOUT] = parse_vfio_user_timeout,
+	[KEY_UID] = parse_uid,
+	[KEY_GID] = parse_gid,
+	[KEY_UMASK] = parse_umask,
+};
+
 static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct parse_state *s = data;
@@ -187,24 +210,9 @@ static int on_option(void *data, const char *arg, int key, struct fuse_args *out
 	(void)outargs;
 	if (s->error)
 		return -1;
+	if (key >= 0 && key < (int)G_N_ELEMENTS(value_parsers))
+		return value_parsers[key](s, value) ? 0 : -1;
 	switch (key) {
-	case KEY_DEVICE:
-		return parse_device(s, value) ? 0 : -1;
-	case KEY_IOVA_MAX:
-		return parse_iova_max(s, value) ? 0 : -1;
-	case KEY_INTX_EOI:
-		return parse_intx_eoi(s, value) ? 0 : -1;
-	case KEY_VFIO_USER:
-		return parse_vfio_user(s, value) ? 0 : -1;
-	case KEY_VFIO_USER_DMA:
-		return parse_vfio_user_dma(s, value) ? 0 : -1;
-	case KEY_VFIO_USER_TIMEOUT:
-		return parse_vfio_user_timeout(s, value) ? 0 : -1;
-	case KEY_UID:
-	case KEY_GID:
-		return parse_owner(s, value, key == KEY_GID) ? 0 : -1;
-	case KEY_UMASK:
-		return parse_umask(s, value) ? 0 : -1;
 	case KEY_HELP:
 		s->o->show_help = true;
 		return 0;

@@ -76,6 +76,25 @@ static bool read_ids(struct vfio_device *d, GError **err)
 	return true;
 }
 
+bool vfio_device_take_info(struct vfio_device *d, const struct vfio_device_info *info,
+			   const char *why_not, GError **err)
+{
+	if (!(info->flags & VFIO_DEVICE_FLAGS_PCI)) {
+		vfio_set_error(err, ENODEV, "%s: %s", d->name, why_not);
+		return false;
+	}
+	d->flags = info->flags;
+	d->num_regions = MIN(info->num_regions, (unsigned)VFIO_PCI_NUM_REGIONS);
+	d->regions = g_new0(struct vfio_region, d->num_regions);
+	d->num_irqs = MIN(info->num_irqs, (unsigned)VFIO_PCI_NUM_IRQS);
+	d->irqs = g_new0(struct vfio_irq_index, d->num_irqs);
+	for (unsigned i = 0; i < d->num_irqs; i++) {
+		d->irqs[i].index = i;
+		d->irqs[i].name = vfio_irq_name(i);
+	}
+	return true;
+}
+
 bool vfio_device_setup(struct vfio_device *d, GError **err)
 {
 	if (!d->ops->query(d, err))

@@ -15,6 +15,7 @@
 
 struct vfio_container;
 struct vfio_device;
+struct vfio_device_info;
 struct vfio_dma_space;
 
 /* A device's name: a canonical PCI address, or a vfio-user device's socket name. */
@@ -54,7 +55,10 @@ struct vfio_pci_ids {
 
 struct vfio_device_ops {
 	const char *transport;  /* "vfio-pci", "vfio-user": what info calls it */
-	/* Fills flags, regions and irqs of d from the backend. */
+	/*
+	 * Learns the device: vfio_device_take_info() with the transport's
+	 * struct vfio_device_info, then fills each region and irq index.
+	 */
 	bool (*query)(struct vfio_device *d, GError **err);
 	/* One access of exactly width bytes at off in r; 0 or -errno. */
 	int (*read)(struct vfio_device *d, const struct vfio_region *r, void *buf,
@@ -124,6 +128,13 @@ void *vfio_region_map_area(const struct vfio_device *d, const struct vfio_region
 
 /* Learns regions and irqs, maps what can be mapped, reads the PCI identity. */
 bool vfio_device_setup(struct vfio_device *d, GError **err);
+/*
+ * For a transport's query: takes info (a PCI device, else ENODEV with
+ * why_not) and makes room for its regions and irq indexes (each index
+ * numbered and named) for the transport to fill.
+ */
+bool vfio_device_take_info(struct vfio_device *d, const struct vfio_device_info *info,
+			   const char *why_not, GError **err);
 /* Unmaps and releases what setup and the backend hold; d stays allocated. */
 void vfio_device_teardown(struct vfio_device *d);
 

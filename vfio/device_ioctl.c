@@ -77,13 +77,8 @@ static bool ioctl_query(struct vfio_device *d, GError **err)
 		vfio_set_error(err, errno, "%s: cannot read device info: %s", d->name, g_strerror(errno));
 		return false;
 	}
-	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
-		vfio_set_error(err, ENODEV, "%s is not a PCI device", d->name);
+	if (!vfio_device_take_info(d, &info, "not a PCI device", err))
 		return false;
-	}
-	d->flags = info.flags;
-	d->num_regions = MIN(info.num_regions, (unsigned)VFIO_PCI_NUM_REGIONS);
-	d->regions = g_new0(struct vfio_region, d->num_regions);
 	for (unsigned i = 0; i < d->num_regions; i++) {
 		g_autofree struct vfio_region_info *ri = get_region_info(d->fd, i);
 
@@ -91,13 +86,9 @@ static bool ioctl_query(struct vfio_device *d, GError **err)
 		fill_region(&d->regions[i], i, ri);
 		d->regions[i].mmap_fd = d->fd;  /* areas are mapped from the device file itself */
 	}
-	d->num_irqs = MIN(info.num_irqs, (unsigned)VFIO_PCI_NUM_IRQS);
-	d->irqs = g_new0(struct vfio_irq_index, d->num_irqs);
 	for (unsigned i = 0; i < d->num_irqs; i++) {
 		struct vfio_irq_info ii = { .argsz = sizeof(ii), .index = i };
 
-		d->irqs[i].index = i;
-		d->irqs[i].name = vfio_irq_name(i);
 		if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) == 0) {
 			d->irqs[i].flags = ii.flags;
 			d->irqs[i].count = ii.count;

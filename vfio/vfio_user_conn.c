@@ -10,6 +10,7 @@
  * connection's thread alone.
  */
 #define G_LOG_DOMAIN "vfio-user-conn"
+#include "vfio/fd_passing.h"
 #include "vfio/vfio_user_conn.h"
 #include "vfio/error.h"
 
@@ -279,7 +280,7 @@ static int send_msg(struct vfio_user_conn *c, int fd, const struct vfio_user_hea
 		    const struct iovec *iov, unsigned niov, const int *fds, unsigned nfds)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * VFIO_USER_MAX_FDS_LIMIT)];
+		char buf[VFIO_FDS_CONTROL_SIZE(VFIO_USER_MAX_FDS_LIMIT)];
 		struct cmsghdr align;
 	} control;
 	g_autofree struct iovec *all = g_new(struct iovec, niov + 1);
@@ -288,18 +289,8 @@ static int send_msg(struct vfio_user_conn *c, int fd, const struct vfio_user_hea
 	all[0] = (struct iovec){ (void *)h, sizeof(*h) };
 	for (unsigned i = 0; i < niov; i++)
 		all[i + 1] = iov[i];
-	if (nfds) {
-		struct cmsghdr *cm;
-
-		memset(control.buf, 0, sizeof(control.buf));
-		mh.msg_control = control.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-	}
+	if (nfds)
+		vfio_fds_attach(&mh, control.buf, fds, nfds);
 	return send_all(fd, &mh, h->size, deadline_in(c));
 }
 

@@ -209,8 +209,6 @@ static int query_irq(struct vu_device *vu, struct vfio_irq_index *irq, unsigned 
 	const char *why = NULL;
 	int rc = call_simple(vu, VFIO_USER_CMD_DEVICE_GET_IRQ_INFO, &q, sizeof(q), &call);
 
-	irq->index = index;
-	irq->name = vfio_irq_name(index);
 	if (rc == -ENODEV || rc == -EIO)
 		return rc;
 	if (rc < 0)
@@ -232,20 +230,12 @@ static bool vu_query(struct vfio_device *d, GError **err)
 	struct vfio_device_info info;
 	int rc;
 
-	if (!get_device_info(vu, &info, err))
+	if (!get_device_info(vu, &info, err) ||
+	    !vfio_device_take_info(d, &info, "the vfio-user server does not offer a PCI device", err))
 		return false;
-	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI)) {
-		vfio_set_error(err, ENODEV, "%s: the vfio-user server does not offer a PCI device", d->name);
-		return false;
-	}
-	d->flags = info.flags;
-	d->num_regions = MIN(info.num_regions, (unsigned)VFIO_PCI_NUM_REGIONS);
-	d->regions = g_new0(struct vfio_region, d->num_regions);
 	for (unsigned i = 0; i < d->num_regions; i++)
 		if ((rc = query_region(vu, &d->regions[i], i)) < 0)
 			return query_failed(vu, rc, "DEVICE_GET_REGION_INFO", err);
-	d->num_irqs = MIN(info.num_irqs, (unsigned)VFIO_PCI_NUM_IRQS);
-	d->irqs = g_new0(struct vfio_irq_index, d->num_irqs);
 	for (unsigned i = 0; i < d->num_irqs; i++)
 		if ((rc = query_irq(vu, &d->irqs[i], i)) < 0)
 			return query_failed(vu, rc, "DEVICE_GET_IRQ_INFO", err);

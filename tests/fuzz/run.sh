@@ -54,7 +54,7 @@ for target in header version region_info info dma region_reply; do
 	n=$((n + 1))
 	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/vfio_user_msg.c
 done
-PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff_wire.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
+PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff_wire.c vfio/fd_passing.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
 n=0
 for target in handoff_request xattr_iova xattr_attach; do
 	n=$((n + 1))
