@@ -1,6 +1,6 @@
 /*
  * The text of the irq file: commands written to it and the event lines read
- * from it.  Pure functions, unit-tested in tests/unit/test_irq_text.c.
+ * from it.  Pure functions, unit-tested in tests/unit/fs/test_irq_command.c.
  */
 #pragma once
 
