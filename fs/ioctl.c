@@ -185,13 +185,6 @@ static int device_get_irq_info(struct call *c)
 	return 0;
 }
 
-/* The irq file's modes by VFIO index: what SET_IRQS's index names. */
-static const enum fs_irq_mode mode_of_index[] = {
-	[VFIO_PCI_INTX_IRQ_INDEX] = FS_IRQ_INTX,
-	[VFIO_PCI_MSI_IRQ_INDEX] = FS_IRQ_MSI,
-	[VFIO_PCI_MSIX_IRQ_INDEX] = FS_IRQ_MSIX,
-};
-
 /* A field an action fixes: 0, or EINVAL unless it has that value. */
 static int expect_field(const struct call *c, const char *action, const char *field,
 			uint32_t got, uint32_t want)
@@ -201,23 +194,34 @@ static int expect_field(const struct call *c, const char *action, const char *fi
 	return refuse(c, EINVAL, "%s: %s must be %u, not %u", action, field, want, got);
 }
 
+/* SET_IRQS's index names the irq file's mode (fs/irq_command.c); 0, or EINVAL if none. */
+static int mode_of(const struct call *c, const char *action, const struct vfiofs_irq_set *s,
+		   enum fs_irq_mode *mode)
+{
+	*mode = fs_irq_mode_of_index(s->index);
+	if (*mode != FS_IRQ_OFF)
+		return 0;
+	return refuse(c, EINVAL, "%s: index %u is none of INTx (%d), MSI (%d), MSI-X (%d)", action,
+		      s->index, VFIO_PCI_INTX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX, VFIO_PCI_MSIX_IRQ_INDEX);
+}
+
 static int enable_command(const struct call *c, const struct vfiofs_irq_set *s,
 			  struct fs_irq_command *out)
 {
-	static const enum fs_irq_verb verbs[] = {
-		[FS_IRQ_INTX] = FS_IRQ_CMD_INTX, [FS_IRQ_MSI] = FS_IRQ_CMD_MSI, [FS_IRQ_MSIX] = FS_IRQ_CMD_MSIX,
-	};
-	bool intx = s->index == VFIO_PCI_INTX_IRQ_INDEX;
+	enum fs_irq_mode mode;
+	bool counted;
+	g_autofree char *what = NULL;
 
-	if (s->index >= G_N_ELEMENTS(mode_of_index))
-		return refuse(c, EINVAL, "ENABLE: index %u is none of INTx (%d), MSI (%d), MSI-X (%d)",
-			      s->index, VFIO_PCI_INTX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX,
-			      VFIO_PCI_MSIX_IRQ_INDEX);
-	if (expect_field(c, "ENABLE", "start", s->start, 0) ||
-	    (intx && expect_field(c, "ENABLE of INTx", "count", s->count, 1)))
+	if (mode_of(c, "ENABLE", s, &mode))
 		return EINVAL;
-	out->verb = verbs[mode_of_index[s->index]];
-	out->arg = intx ? 0 : s->count;  /* a count of 0 is refused as "msi 0" is */
+	counted = fs_irq_mode_info(mode)->counted;
+	what = g_strdup_printf("ENABLE of %s", fs_irq_mode_name(mode));
+	if (expect_field(c, "ENABLE", "start", s->start, 0) ||
+	    (!counted && expect_field(c, what, "count", s->count, 1)))
+		return EINVAL;
+	out->verb = FS_IRQ_CMD_SET;
+	out->mode = mode;
+	out->arg = counted ? s->count : 0;  /* a count of 0 is refused as "msi 0" is */
 	return 0;
 }
 
@@ -225,10 +229,9 @@ static int enable_command(const struct call *c, const struct vfiofs_irq_set *s,
 static int command_in_mode(const struct call *c, const char *action, const struct vfiofs_irq_set *s,
 			   struct fs_irq_command *out)
 {
-	if (s->index >= G_N_ELEMENTS(mode_of_index))
-		return refuse(c, EINVAL, "%s: index %u is none of INTx, MSI, MSI-X", action, s->index);
+	if (mode_of(c, action, s, &out->mode))
+		return EINVAL;
 	out->in_mode = true;
-	out->mode = mode_of_index[s->index];
 	return 0;
 }
 

@@ -13,12 +13,6 @@
 #include <errno.h>
 #include <linux/vfio.h>
 
-static const unsigned vfio_index[] = {
-	[FS_IRQ_INTX] = VFIO_PCI_INTX_IRQ_INDEX,
-	[FS_IRQ_MSI] = VFIO_PCI_MSI_IRQ_INDEX,
-	[FS_IRQ_MSIX] = VFIO_PCI_MSIX_IRQ_INDEX,
-};
-
 struct fs_irq *fs_irq_ref(struct fs_irq *irq)
 {
 	g_atomic_int_inc(&irq->refs);
@@ -87,7 +81,7 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 		return err;
 	if (irq->mode != FS_IRQ_OFF)
 		vfio_irq_disable(vdev, irq->index);
-	err = fs_irq_errno(vfio_irq_enable(vdev, vfio_index[mode], nvec, fds));
+	err = fs_irq_errno(vfio_irq_enable(vdev, fs_irq_mode_info(mode)->vfio_index, nvec, fds));
 	if (err) {
 		g_warning("%s: enabling %u %s vector(s) failed: %s", vdev->name, nvec,
 			  fs_irq_mode_name(mode), g_strerror(err));
@@ -98,7 +92,7 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 	}
 	drop_vectors(irq, "the interrupt mode changed");
 	irq->mode = mode;
-	irq->index = vfio_index[mode];
+	irq->index = fs_irq_mode_info(mode)->vfio_index;
 	irq->nvec = nvec;
 	irq->leases = g_new0(struct fs_irq_lease *, nvec);
 	irq->intx_automasked = mode == FS_IRQ_INTX &&
@@ -122,7 +116,7 @@ static void turn_off(struct fs_irq *irq, struct vfio_device *vdev, const char *w
 /* How many vectors of this mode the device offers. */
 static unsigned offered(struct vfio_device *vdev, enum fs_irq_mode mode)
 {
-	const struct vfio_irq_index *info = vfio_device_irq(vdev, vfio_index[mode]);
+	const struct vfio_irq_index *info = vfio_device_irq(vdev, fs_irq_mode_info(mode)->vfio_index);
 
 	return info ? info->count : 0;
 }
@@ -132,6 +126,25 @@ static int refuse(struct vfio_device *vdev, const char *why)
 {
 	g_message("%s/irq: %s", vdev->name, why);
 	return EINVAL;
+}
+
+/* "intx" (one vector), "msi N", "msix N": n is checked against what the device offers. */
+static int set_mode_as_asked(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mode mode,
+			     unsigned n)
+{
+	const struct fs_irq_mode_info *m = fs_irq_mode_info(mode);
+	unsigned have = offered(vdev, mode);
+	g_autofree char *why = NULL;
+
+	if (!have)
+		return refuse(vdev, m->none_offered);
+	if (!m->counted)
+		return set_mode(irq, vdev, mode, 1);
+	if (n < 1 || n > have) {
+		why = g_strdup_printf("%s %u: the device offers %u %s vector(s)", m->name, n, have, m->name);
+		return refuse(vdev, why);
+	}
+	return set_mode(irq, vdev, mode, n);
 }
 
 /* 0 or a positive errno. */
@@ -147,21 +160,8 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 		return refuse(vdev, why);
 	}
 	switch (cmd->verb) {
-	case FS_IRQ_CMD_INTX:
-		if (!offered(vdev, FS_IRQ_INTX))
-			return refuse(vdev, "the device has no INTx pin");
-		return set_mode(irq, vdev, FS_IRQ_INTX, 1);
-	case FS_IRQ_CMD_MSI:
-	case FS_IRQ_CMD_MSIX: {
-		enum fs_irq_mode mode = cmd->verb == FS_IRQ_CMD_MSI ? FS_IRQ_MSI : FS_IRQ_MSIX;
-
-		if (cmd->arg < 1 || cmd->arg > offered(vdev, mode)) {
-			why = g_strdup_printf("%s %u: the device offers %u %s vector(s)", fs_irq_mode_name(mode),
-					      cmd->arg, offered(vdev, mode), fs_irq_mode_name(mode));
-			return refuse(vdev, why);
-		}
-		return set_mode(irq, vdev, mode, cmd->arg);
-	}
+	case FS_IRQ_CMD_SET:
+		return set_mode_as_asked(irq, vdev, cmd->mode, cmd->arg);
 	case FS_IRQ_CMD_OFF:
 		turn_off(irq, vdev, "interrupts were turned off");
 		fs_irq_readers_release(irq, 0);
