@@ -10,44 +10,22 @@ between.
 prints one line per wake-up ("vector 0: 1 interrupt(s)") until COUNT
 interrupts have come (default 1), or "delivery ended" when the daemon took
 the vector away (interrupts off, a mode change, reset, rmdir, unmount).
-Closing the connection gives the vector back. The wire format is in
-vfiofs(1), DIRECT MAPPING.
+Closing the connection gives the vector back. The request goes through
+vfiofs_handoff.py (beside this file); the wire format is in vfiofs(1),
+DIRECT MAPPING.
 """
 import os
 import select
-import socket
 import struct
 import sys
 
-
-def wire_path(path):
-    """path as a request writes it: space, backslash and control bytes as \\ooo (vfiofs(1))."""
-    return b"".join(bytes([c]) if c > 0x20 and c not in (0x5c, 0x7f) else b"\\%03o" % c
-                    for c in os.fsencode(path))
-
-
-def hand_off_socket(path):
-    """The nearest directory above path that names the daemon's socket."""
-    d = os.path.dirname(os.path.realpath(path))
-    while True:
-        try:
-            return os.getxattr(d, "user.vfio.socket").decode()
-        except OSError:
-            if d == "/":
-                sys.exit("%s is not inside a vfiofs mount" % path)
-            d = os.path.dirname(d)
+import vfiofs_handoff
 
 
 def take_vector(irq_path, vector):
     """(connection, trigger eventfd, unmask eventfd or None); keep the connection open."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(hand_off_socket(irq_path))
-    s.sendall(b"irq %s %d\n" % (wire_path(os.path.realpath(irq_path)), vector))
-    line, fds, _, _ = socket.recv_fds(s, 1024, 2)
-    words = line.decode().split()
-    if words[0] != "ok":
-        sys.exit("%s: %s" % (irq_path, " ".join(words[1:])))
-    return s, fds[0], (fds[1] if len(fds) > 1 else None)
+    hold, _, fds = vfiofs_handoff.request("irq", irq_path, vector, 2)
+    return hold, fds[0], (fds[1] if len(fds) > 1 else None)
 
 
 def main():

@@ -2,46 +2,33 @@
     python3 tests/host/vfu_irq.py CASE DEVICE_DIR
 Prints nothing and exits 0 when the check holds; otherwise prints why and
 exits 1. Every wait is bounded: blocking reads are guarded by an alarm,
-absence is checked with poll() and a short timeout.
+absence is checked with select() and a short timeout.
 """
 import errno
 import os
-import select
 import signal
 import struct
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from mountlib import (Fail, check, on_alarm, irq_cmd, irq_errno, write32, write64,  # noqa: E402
-                      read32, info)
-
-WAIT = 10
-
-
-def blocking_read(fd):
-    """One blocking read of the irq file, guarded by an alarm."""
-    signal.alarm(WAIT)
-    try:
-        data = os.read(fd, 4096)
-    finally:
-        signal.alarm(0)
-    return data.decode().splitlines()
+from mountlib import (Fail, WAIT, check, check_nothing_pending, on_alarm, irq_cmd,  # noqa: E402
+                      irq_errno, irq_open, write32, write64, read32, info, read_events, readable,
+                      readers_see_each_interrupt, reset_ends_read, rmdir_ends_read)
 
 
-def readable(fd, timeout):
-    p = select.poll()
-    p.register(fd, select.POLLIN)
-    return bool(p.poll(int(timeout * 1000)))
+def raise_and_read(dev, mode, reg, value, want):
+    """Interrupts on with mode, value written to register reg: one blocking
+    read of irq is the line want."""
+    fd = irq_open(dev, mode)
+    write32(dev, reg, value)
+    lines = read_events(fd)
+    check(lines == [want], "read %r, expected %r" % (lines, [want]))
 
 
 # ---- cases ----
 
 def msi_blocking(dev):
     """msi 1, raise through 0x44: a blocking read returns 'msi 0 1'; status and acknowledge."""
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    write32(dev, 0x44, 0x5)
-    lines = blocking_read(fd)
-    check(lines == ["msi 0 1"], "read %r, expected ['msi 0 1']" % lines)
+    raise_and_read(dev, "msi 1\n", 0x44, 0x5, "msi 0 1")
     check(read32(dev, 0x40) == 0x5, "status 0x40 is %#x, expected 0x5" % read32(dev, 0x40))
     write32(dev, 0x48, 0x5)
     check(read32(dev, 0x40) == 0, "status not acknowledged: %#x" % read32(dev, 0x40))
@@ -52,14 +39,9 @@ def msi_blocking(dev):
 
 def msi_poll(dev):
     """poll() says readable only once an interrupt arrived; O_NONBLOCK read is EAGAIN before."""
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    fd = irq_open(dev, "msi 1\n", os.O_RDONLY | os.O_NONBLOCK)
     check(not readable(fd, 0.2), "readable before any interrupt")
-    try:
-        os.read(fd, 4096)
-        raise Fail("a non-blocking read with nothing pending returned data")
-    except BlockingIOError:
-        pass
+    check_nothing_pending(fd, "a non-blocking read with nothing pending returned data")
     write32(dev, 0x44, 0x1)
     check(readable(fd, WAIT), "poll: not readable %d s after the interrupt" % WAIT)
     lines = os.read(fd, 4096).decode().splitlines()
@@ -70,18 +52,13 @@ def msi_poll(dev):
 
 def msi_vector(dev):
     """msi 4, 0x4c triggers vector 3 alone."""
-    irq_cmd(dev, "msi 4\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    write32(dev, 0x4c, 3)
-    lines = blocking_read(fd)
-    check(lines == ["msi 3 1"], "read %r, expected ['msi 3 1']" % lines)
+    raise_and_read(dev, "msi 4\n", 0x4c, 3, "msi 3 1")
     check(read32(dev, 0x40) == 0, "0x4c must not touch the status")
 
 
 def msix_vectors(dev):
     """msix 8, vectors 5 and 7 through 0x4c, each counted on its own line."""
-    irq_cmd(dev, "msix 8\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix 8\n")
     write32(dev, 0x4c, 5)
     write32(dev, 0x4c, 7)
     write32(dev, 0x4c, 7)
@@ -97,11 +74,10 @@ def msix_vectors(dev):
 def msix_many(dev):
     """more MSI-X vectors than one message carries descriptors: every vector still fires."""
     n = int(info(dev)["irq.msix.count"])
-    irq_cmd(dev, "msix %d\n" % n)
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix %d\n" % n)
     for v in sorted({0, 7, 8, 9, n // 2, n - 1}):
         write32(dev, 0x4c, v)
-        lines = blocking_read(fd)
+        lines = read_events(fd)
         check(lines == ["msix %d 1" % v], "vector %d of %d: read %r" % (v, n, lines))
     irq_cmd(dev, "off\n")
 
@@ -113,12 +89,12 @@ def intx(dev):
     check(i.get("irq.intx.flags") == "eventfd", "irq.intx.flags %r" % i.get("irq.intx.flags"))
     fd = os.open(dev + "/irq", os.O_RDONLY)
     write32(dev, 0x44, 0x2)
-    lines = blocking_read(fd)
+    lines = read_events(fd)
     check(lines == ["intx 0 1"], "read %r, expected ['intx 0 1']" % lines)
     write32(dev, 0x48, 0x2)
     # Not automasked: a second interrupt arrives without any unmask.
     write32(dev, 0x44, 0x2)
-    lines = blocking_read(fd)
+    lines = read_events(fd)
     check(lines == ["intx 0 1"], "second INTx: read %r" % lines)
     write32(dev, 0x48, 0x2)
     e = irq_errno(dev, "unmask\n")
@@ -127,20 +103,18 @@ def intx(dev):
 
 def trigger(dev):
     """'trigger 0' fires vector 0 from software."""
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msi 1\n")
     irq_cmd(dev, "trigger 0\n")
-    lines = blocking_read(fd)
+    lines = read_events(fd)
     check(lines == ["msi 0 1"], "read %r after trigger 0" % lines)
 
 
 def factorial_irq(dev):
     """0x3c bit0: the factorial's completion raises vector 0 and sets status bit 0."""
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msi 1\n")
     write32(dev, 0x3c, 1)
     write32(dev, 0x30, 6)
-    lines = blocking_read(fd)
+    lines = read_events(fd)
     check(lines == ["msi 0 1"], "read %r" % lines)
     fd0 = os.open(dev + "/bar0", os.O_RDONLY)
     result = struct.unpack("<Q", os.pread(fd0, 8, 0x38))[0]
@@ -152,11 +126,10 @@ def factorial_irq(dev):
 
 def dma_irq(dev):
     """DMA cmd bit2: completion raises vector 0 and sets status bit 8."""
-    irq_cmd(dev, "msix 2\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix 2\n")
     write64(dev, 0x90, 0)          # an empty transfer still completes
     write64(dev, 0x98, 1 | 4)
-    lines = blocking_read(fd)
+    lines = read_events(fd)
     check(lines == ["msix 0 1"], "read %r" % lines)
     check(read32(dev, 0x40) & 0x100, "status bit 8 not set: %#x" % read32(dev, 0x40))
     write32(dev, 0x48, 0x100)
@@ -164,51 +137,21 @@ def dma_irq(dev):
 
 def broadcast(dev):
     """every open irq file sees every interrupt, none from before it was opened."""
-    irq_cmd(dev, "msix 2\n")
-    r1 = os.open(dev + "/irq", os.O_RDONLY)
-    r2 = os.open(dev + "/irq", os.O_RDONLY)
-    write32(dev, 0x4c, 1)
-    check(blocking_read(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
-    check(blocking_read(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
-    r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
-    check(not readable(r3, 0.2), "a reader opened after the interrupt saw it")
-    write32(dev, 0x4c, 0)
-    check(blocking_read(r3) == ["msix 0 1"], "the late reader missed a later interrupt")
-    check(blocking_read(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
+    readers_see_each_interrupt(dev, "msix 2\n", lambda v: write32(dev, 0x4c, v))
 
 
 def reset_turns_off(dev):
     """reset turns interrupts off (a waiting read ends), and they can be set up again."""
-    import threading
-    irq_cmd(dev, "msix 2\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    threading.Timer(0.3, lambda: open(dev + "/reset", "w").write("1")).start()
-    signal.alarm(WAIT)
-    data = os.read(fd, 4096)
-    signal.alarm(0)
-    check(data == b"", "a waiting read got %r across a reset" % data)
-    check(info(dev).get("irq.mode") == "off", "interrupts still on after reset")
-    irq_cmd(dev, "msix 2\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    reset_ends_read(dev, "msix 2\n", 0.3)
+    fd = irq_open(dev, "msix 2\n")
     write32(dev, 0x4c, 1)
-    check(blocking_read(fd) == ["msix 1 1"], "no event from the device after re-enabling")
+    check(read_events(fd) == ["msix 1 1"], "no event from the device after re-enabling")
     irq_cmd(dev, "off\n")
 
 
 def rmdir_wakes_readers(dev):
     """rmdir of the device ends a blocked read with ENODEV."""
-    import threading
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    threading.Timer(0.3, os.rmdir, (dev,)).start()
-    signal.alarm(WAIT)
-    try:
-        data = os.read(fd, 4096)
-        raise Fail("read returned %r after rmdir" % data)
-    except OSError as e:
-        check(e.errno == errno.ENODEV, "read after rmdir: %s" % errno.errorcode[e.errno])
-    finally:
-        signal.alarm(0)
+    rmdir_ends_read(dev, "msi 1\n", 0.3)
 
 
 def blocked_reader(dev):
@@ -227,8 +170,7 @@ def blocked_reader(dev):
 
 def off(dev):
     """off: ends open readers' streams, no events after it; bad commands are EINVAL."""
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
+    fd = irq_open(dev, "msi 1\n", os.O_RDONLY | os.O_NONBLOCK)
     irq_cmd(dev, "off\n")
     check(readable(fd, WAIT) and os.read(fd, 4096) == b"", "a reader open across 'off' did not see end of file")
     fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)

@@ -4,30 +4,17 @@ Exits 0 when the check holds; otherwise prints why and exits 1. Every wait is
 bounded: a blocking read is guarded by an alarm, absence is checked with poll
 and a timeout.
 """
-import errno
 import os
 import select
 import signal
-import struct
 import subprocess
 import sys
 import threading
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from mountlib import (Fail, check, on_alarm, irq_cmd, irq_errno, write32, write64,  # noqa: E402
-                      read32, info)
-
-WAIT = 10  # seconds any expected event may take (TCG is slow)
-
-
-def read_events(fd, timeout=WAIT):
-    """One blocking read (guarded); returns the lines."""
-    signal.alarm(timeout)
-    try:
-        data = os.read(fd, 4096)
-    finally:
-        signal.alarm(0)
-    return data.decode().splitlines()
+from mountlib import (Fail, WAIT, check, check_nothing_pending, on_alarm, irq_cmd,  # noqa: E402
+                      irq_errno, irq_open, write32, read32, info, read_events, readable, read_across,
+                      readers_see_each_interrupt, reset_ends_read, rmdir_ends_read)
 
 
 def collect(fd, want, timeout=WAIT):
@@ -45,15 +32,10 @@ def collect(fd, want, timeout=WAIT):
     return got
 
 
-def readable(fd, timeout):
-    return bool(select.select([fd], [], [], timeout)[0])
-
-
 # ---- cases ----
 
 def edu_msi(dev):
-    irq_cmd(dev, "msi 1\n")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msi 1\n")
     write32(dev, 0x60, 0x5)
     check(read_events(fd) == ["msi 0 1"], "expected one msi event")
     check(read32(dev, 0x24) == 0x5, "interrupt status 0x24 is %#x" % read32(dev, 0x24))
@@ -66,8 +48,7 @@ def edu_msi(dev):
 
 
 def edu_factorial_irq(dev):
-    irq_cmd(dev, "msi 1")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msi 1")
     write32(dev, 0x20, 0x80)  # raise an interrupt when the computation is done
     write32(dev, 0x08, 6)
     check(read_events(fd) == ["msi 0 1"], "no completion interrupt")
@@ -78,25 +59,25 @@ def edu_factorial_irq(dev):
     irq_cmd(dev, "off")
 
 
-def edu_intx_bar_eoi(dev):
-    irq_cmd(dev, "intx")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+def intx_raised_again(dev):
+    """INTx on, one interrupt read and acknowledged, the line asserted again: the irq file."""
+    fd = irq_open(dev, "intx")
     write32(dev, 0x60, 0x1)
     check(read_events(fd) == ["intx 0 1"], "no INTx event")
-    write32(dev, 0x64, 0x1)   # acknowledge: this BAR write also unmasks INTx
+    write32(dev, 0x64, 0x1)   # acknowledge: with intx_eoi=bar this BAR write also unmasks INTx
     write32(dev, 0x60, 0x2)
+    return fd
+
+
+def edu_intx_bar_eoi(dev):
+    fd = intx_raised_again(dev)
     check(read_events(fd) == ["intx 0 1"], "no second INTx event after the acknowledge")
     write32(dev, 0x64, 0x2)
     irq_cmd(dev, "off")
 
 
 def edu_intx_manual_eoi(dev):
-    irq_cmd(dev, "intx")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    write32(dev, 0x60, 0x1)
-    check(read_events(fd) == ["intx 0 1"], "no INTx event")
-    write32(dev, 0x64, 0x1)   # acknowledge; with intx_eoi=manual INTx stays masked
-    write32(dev, 0x60, 0x2)   # the line is asserted again...
+    fd = intx_raised_again(dev)  # with intx_eoi=manual INTx stays masked after the acknowledge
     check(not readable(fd, 2), "an event arrived while INTx was masked")
     irq_cmd(dev, "unmask")      # ...and the unmask lets it through
     check(read_events(fd) == ["intx 0 1"], "no event after unmask")
@@ -106,8 +87,7 @@ def edu_intx_manual_eoi(dev):
 
 
 def msix_trigger(dev):
-    irq_cmd(dev, "msix 4")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix 4")
     irq_cmd(dev, "trigger 2")
     check(read_events(fd) == ["msix 2 1"], "trigger 2 did not give exactly 'msix 2 1'")
     for _ in range(25):
@@ -123,8 +103,7 @@ def msix_trigger(dev):
 
 def one_line_per_vector(dev):
     """A read reports each vector once, with everything it counted since the last read."""
-    irq_cmd(dev, "msix 4")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix 4")
     for _ in range(50):
         irq_cmd(dev, "trigger 2")
     irq_cmd(dev, "trigger 1")
@@ -138,32 +117,13 @@ def one_line_per_vector(dev):
 
 
 def broadcast(dev):
-    irq_cmd(dev, "msix 2")
-    r1 = os.open(dev + "/irq", os.O_RDONLY)
-    r2 = os.open(dev + "/irq", os.O_RDONLY)
-    irq_cmd(dev, "trigger 1")
-    check(read_events(r1) == ["msix 1 1"], "reader 1 missed the interrupt")
-    check(read_events(r2) == ["msix 1 1"], "reader 2 missed the interrupt")
-    r3 = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        os.read(r3, 4096)
-        raise Fail("a reader opened after the interrupt saw it")
-    except BlockingIOError:
-        pass
-    irq_cmd(dev, "trigger 0")
-    check(read_events(r3) == ["msix 0 1"], "late reader missed a later interrupt")
-    check(read_events(r1) == ["msix 0 1"], "reader 1 missed the second interrupt")
+    readers_see_each_interrupt(dev, "msix 2", lambda v: irq_cmd(dev, "trigger %d" % v))
     irq_cmd(dev, "off")
 
 
 def nonblock_and_poll(dev):
-    irq_cmd(dev, "msix 1")
-    fd = os.open(dev + "/irq", os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        os.read(fd, 4096)
-        raise Fail("a non-blocking read with nothing pending did not fail")
-    except BlockingIOError:
-        pass
+    fd = irq_open(dev, "msix 1", os.O_RDONLY | os.O_NONBLOCK)
+    check_nothing_pending(fd, "a non-blocking read with nothing pending did not fail")
     p = select.poll()
     p.register(fd, select.POLLIN)
     check(p.poll(500) == [], "poll reported an event when nothing fired")
@@ -240,8 +200,7 @@ def raise_usr1(signum, frame):
 def eintr_on_handled_signal(dev):
     # A handler that raises makes Python give up the read once the kernel
     # returns EINTR; if vfiofs ignored the interrupt, the alarm would fire instead.
-    irq_cmd(dev, "msix 1")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
+    fd = irq_open(dev, "msix 1")
     signal.signal(signal.SIGUSR1, raise_usr1)
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGUSR1)).start()
     signal.alarm(WAIT)
@@ -258,12 +217,8 @@ def eintr_on_handled_signal(dev):
 
 
 def off_wakes_readers(dev):
-    irq_cmd(dev, "msix 1")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    threading.Timer(0.5, irq_cmd, (dev, "off")).start()
-    signal.alarm(WAIT)
-    data = os.read(fd, 4096)
-    signal.alarm(0)
+    fd = irq_open(dev, "msix 1")
+    data = read_across(fd, 0.5, irq_cmd, dev, "off")
     check(data == b"", "a waiting read got %r on 'off', expected end of file" % data)
 
 
@@ -284,14 +239,7 @@ def bad_commands(dev, msix_count):
 
 
 def reset_turns_off(dev):
-    irq_cmd(dev, "msix 2")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    threading.Timer(0.5, lambda: open(dev + "/reset", "w").write("1")).start()
-    signal.alarm(WAIT)
-    data = os.read(fd, 4096)
-    signal.alarm(0)
-    check(data == b"", "waiting read got %r across a reset" % data)
-    check(info(dev)["irq.mode"] == "off", "interrupts still on after reset")
+    fd = reset_ends_read(dev, "msix 2", 0.5)
     irq_cmd(dev, "msix 2")  # and they can be set up again
     irq_cmd(dev, "trigger 1")
     check(read_events(fd) == ["msix 1 1"], "no event after re-enabling")
@@ -299,17 +247,7 @@ def reset_turns_off(dev):
 
 
 def rmdir_wakes_readers(dev):
-    irq_cmd(dev, "msi 1")
-    fd = os.open(dev + "/irq", os.O_RDONLY)
-    threading.Timer(0.5, os.rmdir, (dev,)).start()
-    signal.alarm(WAIT)
-    try:
-        os.read(fd, 4096)
-        raise Fail("read returned data after rmdir")
-    except OSError as e:
-        check(e.errno == errno.ENODEV, "read after rmdir: %s" % errno.errorcode[e.errno])
-    finally:
-        signal.alarm(0)
+    rmdir_ends_read(dev, "msi 1", 0.5)
 
 
 CASES = {f.__name__: f for f in [edu_msi, edu_factorial_irq, edu_intx_bar_eoi, edu_intx_manual_eoi,

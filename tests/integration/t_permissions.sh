@@ -35,10 +35,10 @@ handoff() {
     $1 python3 -c "
 import socket, sys
 sys.path.insert(0, 'examples')
-import map_bar
+import vfiofs_handoff
 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
     s.connect(sys.argv[2])
-    s.sendall(b'map %s 0\n' % map_bar.wire_path(sys.argv[1]))
+    s.sendall(b'map %s 0\n' % vfiofs_handoff.wire_path(sys.argv[1]))
     line, fds, _, _ = socket.recv_fds(s, 1024, 1)
 print(' '.join(line.decode().split()[:2]) if line.startswith(b'error') else 'ok')
 " "$2" "$(getfattr --absolute-names -n user.vfio.socket --only-values "$M")"
