@@ -234,19 +234,19 @@ void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
 	g_rw_lock_writer_unlock(&dev->lock);
 }
 
-/* rmdir: out of the tree now; detached once the tree lock is dropped. */
-static void *device_dir_take_out(struct vfiofs *fs, struct fs_node *dir)
+/* rmdir: the device, detached once the directory is out of the tree and the tree lock dropped. */
+static void *device_dir_hold(struct fs_node *dir)
 {
-	return fs_device_dir_remove(fs, dir);
+	return fs_device_ref(dir->dev);
 }
 
-static void device_dir_finish_removal(struct vfiofs *fs, void *taken)
+static void device_dir_finish_removal(struct vfiofs *fs, void *held)
 {
-	fs_device_detach(fs, taken);
-	fs_device_unref(taken);
+	fs_device_detach(fs, held);
+	fs_device_unref(held);
 }
 
 const struct fs_file_ops fs_device_dir_ops = {
-	.take_out = device_dir_take_out,
+	.hold = device_dir_hold,
 	.finish_removal = device_dir_finish_removal,
 };

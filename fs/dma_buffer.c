@@ -303,20 +303,17 @@ static const struct fs_xattr buffer_xattrs[] = {
 	{ NULL },
 };
 
-/* unlink: out of the tree now; the IOVA mapping goes once the tree lock is dropped. */
-static void *buffer_take_out(struct vfiofs *fs, struct fs_node *n)
+/* unlink: the buffer, whose IOVA mapping goes once it is out of the tree and the tree lock dropped. */
+static void *buffer_hold(struct fs_node *n)
 {
-	struct fs_dma_buffer *b = fs_dma_buffer_ref(n->buffer);
-
-	fs_tree_remove(&fs->tree, n);
-	return b;
+	return fs_dma_buffer_ref(n->buffer);
 }
 
-static void buffer_finish_removal(struct vfiofs *fs, void *taken)
+static void buffer_finish_removal(struct vfiofs *fs, void *held)
 {
 	(void)fs;
-	fs_dma_buffer_unmap(taken);
-	fs_dma_buffer_unref(taken);
+	fs_dma_buffer_unmap(held);
+	fs_dma_buffer_unref(held);
 }
 
 const struct fs_file_ops fs_dma_buffer_file_ops = {
@@ -325,7 +322,7 @@ const struct fs_file_ops fs_dma_buffer_file_ops = {
 	.write = buffer_write,
 	.size = buffer_file_size,
 	.truncate = buffer_truncate,
-	.take_out = buffer_take_out,
+	.hold = buffer_hold,
 	.finish_removal = buffer_finish_removal,
 	.xattrs = buffer_xattrs,
 };

@@ -52,12 +52,13 @@ struct fs_file_ops {
 	int (*create)(struct vfiofs *fs, struct fs_node *dir, const char *name, struct fs_node **out);
 	int (*rename)(struct vfiofs *fs, struct fs_node *dir, const char *name, const char *newname);
 	/*
-	 * Entries rmdir (directories) or unlink (files) may remove: take_out,
-	 * tree lock held, takes n out of the tree and returns what
-	 * finish_removal, without the lock, needs to finish (detach, unmap).
+	 * Entries rmdir (directories) or unlink (files) may remove.  With the
+	 * tree lock held, hold returns a reference to what finish_removal
+	 * needs; ops.c then takes n out of the tree, drops the lock and calls
+	 * finish_removal, which finishes (detach, unmap) and drops it.
 	 */
-	void *(*take_out)(struct vfiofs *fs, struct fs_node *n);
-	void (*finish_removal)(struct vfiofs *fs, void *taken);
+	void *(*hold)(struct fs_node *n);
+	void (*finish_removal)(struct vfiofs *fs, void *held);
 	/* The kind's extended attributes, up to one with a NULL name; NULL: none. */
 	const struct fs_xattr *xattrs;
 	bool stream;  /* no file position: reads and writes ignore the offset */

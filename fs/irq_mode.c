@@ -74,6 +74,7 @@ static void restore_mode(struct fs_irq *irq, struct vfio_device *vdev)
 static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mode mode,
 		    unsigned nvec)
 {
+	unsigned index = fs_irq_mode_info(mode)->vfio_index;
 	int32_t *fds;
 	int err = fs_irq_eventfds_new(nvec, &fds);
 
@@ -81,7 +82,7 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 		return err;
 	if (irq->mode != FS_IRQ_OFF)
 		vfio_irq_disable(vdev, irq->index);
-	err = fs_irq_errno(vfio_irq_enable(vdev, fs_irq_mode_info(mode)->vfio_index, nvec, fds));
+	err = fs_irq_errno(vfio_irq_enable(vdev, index, nvec, fds));
 	if (err) {
 		g_warning("%s: enabling %u %s vector(s) failed: %s", vdev->name, nvec,
 			  fs_irq_mode_name(mode), g_strerror(err));
@@ -92,7 +93,7 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 	}
 	drop_vectors(irq, "the interrupt mode changed");
 	irq->mode = mode;
-	irq->index = fs_irq_mode_info(mode)->vfio_index;
+	irq->index = index;
 	irq->nvec = nvec;
 	irq->leases = g_new0(struct fs_irq_lease *, nvec);
 	irq->intx_automasked = mode == FS_IRQ_INTX &&

@@ -300,8 +300,8 @@ static void remove_entry(fuse_req_t req, fuse_ino_t parent, const char *name, bo
 			 const char *what)
 {
 	struct vfiofs *fs = fs_of(req);
-	const struct fs_file_ops *ops = NULL;
-	void *taken = NULL;
+	const struct fs_file_ops *ops;
+	void *held = NULL;
 	struct fs_node *n;
 	int err = 0;
 
@@ -309,19 +309,20 @@ static void remove_entry(fuse_req_t req, fuse_ino_t parent, const char *name, bo
 		return;
 	g_mutex_lock(&fs->tree.lock);
 	n = fs_tree_child(fs_tree_get(&fs->tree, parent), name);
-	if (n)
-		ops = ops_of(n);
+	ops = n ? ops_of(n) : NULL;
 	if (!n)
 		err = ENOENT;
 	else if (S_ISDIR(n->mode) != want_dir)
 		err = want_dir ? ENOTDIR : EISDIR;
-	else if (!ops->take_out)
+	else if (!ops->hold)
 		err = EPERM;
-	else
-		taken = ops->take_out(fs, n);
+	else {
+		held = ops->hold(n);
+		fs_tree_remove(&fs->tree, n);
+	}
 	g_mutex_unlock(&fs->tree.lock);
-	if (taken)
-		ops->finish_removal(fs, taken);
+	if (held)
+		ops->finish_removal(fs, held);
 	fuse_reply_err(req, err);
 }
 
