@@ -53,7 +53,9 @@ if ((EUID == 0)); then
 fi
 
 # Module files in load order, without duplicates; "builtin X" lines are
-# skipped (nothing to load).
+# skipped (nothing to load: the testbed's own kernel, build-kernel.sh, has
+# everything built in and so an empty load-order).
+: >"$stage/lib/modules/load-order"
 declare -A seen=()
 order=()
 for mod in "${MODULES[@]}"; do

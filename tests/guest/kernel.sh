@@ -1,7 +1,7 @@
 #!/bin/bash
 # Get a Debian kernel that has VFIO, for the testbed guest, and cache it.
 #
-#   tests/guest/kernel.sh [--refresh]
+#   tests/guest/kernel.sh [--refresh] [--iommufd]
 #
 # Prints the directory of the unpacked kernel package on stdout: it holds
 # boot/vmlinuz-VERSION, lib/modules/VERSION/ (with modules.dep made by
@@ -19,11 +19,18 @@ CACHE=${VFIOFS_TESTBED_CACHE:-/var/cache/vfiofs-testbed}
 META=linux-image-amd64   # Debian's metapackage for the current kernel ABI
 
 refresh=0
-case "${1:-}" in
-    --refresh) refresh=1 ;;
-    "") ;;
-    *) echo "usage: $0 [--refresh]" >&2; exit 2 ;;
-esac
+iommufd=0
+for arg in "$@"; do
+    case "$arg" in
+        --refresh) refresh=1 ;;
+        --iommufd) iommufd=1 ;;
+        *) echo "usage: $0 [--refresh] [--iommufd]" >&2; exit 2 ;;
+    esac
+done
+if ((iommufd)); then
+    if ((refresh)); then exec "$here/build-kernel.sh" --refresh; fi
+    exec "$here/build-kernel.sh"
+fi
 
 say() { echo "kernel.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -28,6 +28,10 @@ Options:
   --env NAME=VAL   also set NAME=VAL for COMMAND (repeatable)
   --keep           keep the per-run work dir (console log, output log, ...)
   --refresh-kernel ask apt whether a newer guest kernel exists
+  --iommufd        boot the testbed's own kernel, which has iommufd and VFIO's
+                   device files (/dev/iommu, /dev/vfio/devices/vfioN), built
+                   and cached on first use by build-kernel.sh (minutes; env
+                   VFIOFS_GUEST_KERNEL=iommufd does the same)
   -v, --verbose    progress and timing on stderr
   -h, --help       this text
 
@@ -48,6 +52,7 @@ else is the host's, read-only. COMMAND's environment:
   VFIOFS_IVSHMEM_FILE=PATH        host file behind BAR2, readable here
   VFIOFS_TESTDEV=0000:00:08.0     pci-testdev (MMIO BAR0, I/O-port BAR1), vfio-pci
   VFIOFS_TESTBED_WORK=PATH        per-run dir shared read-write with the host
+  VFIOFS_GUEST_KERNEL=debian|iommufd  which kernel the guest runs
 Cache for the guest kernel: ${VFIOFS_TESTBED_CACHE:-/var/cache/vfiofs-testbed}.
 EOF
 }
@@ -62,7 +67,8 @@ mem=${VFIOFS_GUEST_MEM:-2G}
 shell=0
 keep=0
 verbose=0
-kernel_args=()
+refresh_kernel=0
+guest_kernel=${VFIOFS_GUEST_KERNEL:-debian}
 extra_env=()
 while (($#)); do
     case $1 in
@@ -86,7 +92,8 @@ while (($#)); do
             shift
             ;;
         --env=*) extra_env+=("${1#*=}") ;;
-        --refresh-kernel) kernel_args=(--refresh) ;;
+        --refresh-kernel) refresh_kernel=1 ;;
+        --iommufd) guest_kernel=iommufd ;;
         -v | --verbose) verbose=1 ;;
         -h | --help)
             usage
@@ -112,6 +119,13 @@ else
     timeout_s=${timeout_s:-1800}
 fi
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || usage_error "--timeout wants whole seconds, not '$timeout_s'"
+case $guest_kernel in
+    debian | iommufd) ;;
+    *) usage_error "VFIOFS_GUEST_KERNEL is debian or iommufd, not '$guest_kernel'" ;;
+esac
+kernel_args=()
+((refresh_kernel)) && kernel_args+=(--refresh)
+[[ "$guest_kernel" == iommufd ]] && kernel_args+=(--iommufd)
 for kv in "${extra_env[@]}"; do
     [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "--env wants NAME=VALUE, not '$kv'"
 done
@@ -226,6 +240,7 @@ guest_env=(
     "VFIOFS_IVSHMEM=$IVSHMEM" "VFIOFS_IVSHMEM_FILE=$IVSHMEM_FILE"
     "VFIOFS_TESTDEV=$TESTDEV"
     "VFIOFS_TESTBED_WORK=$WORK"
+    "VFIOFS_GUEST_KERNEL=$guest_kernel"
     "VFU_BUILD=${VFU_BUILD:-/var/tmp/vfiofs-vfu}"
 )
 ((shell)) && guest_env+=(debian_chroot=vfiofs-guest) # shows in bash's prompt

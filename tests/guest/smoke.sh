@@ -41,6 +41,24 @@ expect_eq "$(printf '%s\n' $groups | sort -u | wc -l)" 4 "distinct groups in '$g
 t_begin vfio-container-node
 if [ -c /dev/vfio/vfio ]; then t_pass; else t_fail "/dev/vfio/vfio missing"; fi
 
+# The testbed's own kernel (run.sh --iommufd) has iommufd and VFIO's device
+# files besides the groups: /dev/iommu, and one /dev/vfio/devices/vfioN per
+# bound device, named in its sysfs vfio-dev directory.
+if [ "${VFIOFS_GUEST_KERNEL:-debian}" = iommufd ]; then
+    t_begin iommufd-node
+    if [ -c /dev/iommu ]; then t_pass; else t_fail "/dev/iommu missing"; fi
+    for dev in "$VFIOFS_EDU0" "$VFIOFS_EDU1" "$VFIOFS_NVME" "$VFIOFS_IVSHMEM"; do
+        t_begin "vfio-cdev-$dev"
+        cdev=$(ls "$(sysdev "$dev")/vfio-dev" 2>/dev/null)
+        case $cdev in
+            vfio[0-9]*)
+                if [ -c "/dev/vfio/devices/$cdev" ]; then t_pass; else t_fail "/dev/vfio/devices/$cdev missing"; fi
+                ;;
+            *) t_fail "$dev has no vfio-dev/vfioN in sysfs (got '$cdev')" ;;
+        esac
+    done
+fi
+
 t_begin unbound-edu
 expect_eq "$(driver_of "$VFIOFS_EDU_UNBOUND")" "" "driver of $VFIOFS_EDU_UNBOUND" && t_pass
 
