@@ -12,6 +12,8 @@ PACKAGES=(
     fuse3 attr valgrind python3
     # guest testbed: emulator, initramfs tools, guest kernel handling
     qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+    # the testbed's own guest kernel with iommufd (tests/guest/build-kernel.sh)
+    flex bison bc libelf-dev libssl-dev
     # vfio-user: libvfio-user (the test peer) builds with meson, needs json-c
     # and cmocka; json-glib for the client; socat relays a socket in the tests
     meson ninja-build libjson-c-dev libcmocka-dev libjson-glib-dev socat
