@@ -2,7 +2,7 @@
 #include "fs/device_dir.h"
 #include "fs/event_loop.h"
 #include "fs/file_ops.h"
-#include "fs/irq.h"
+#include "fs/irq/irq.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
 #include "vfio/device.h"

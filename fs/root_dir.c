@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "root-dir"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
-#include "fs/handoff.h"
+#include "fs/handoff/handoff.h"
 #include "fs/xattr_value.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"

@@ -2,7 +2,7 @@
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 #include "fs/event_loop.h"
-#include "fs/handoff.h"
+#include "fs/handoff/handoff.h"
 #include "fs/vfiofs_private.h"
 
 /* The tree's release callback: what a node carries goes with it. */

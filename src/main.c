@@ -8,7 +8,7 @@
 #include "src/log.h"
 #include "src/options.h"
 #include "vfio/container.h"
-#include "vfio/sysfs.h"
+#include "vfio/kernel/sysfs.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include "vfio/device.h"
 #include "vfio/error.h"
 #include "vfio/iova.h"
-#include "vfio/vfio_user.h"
+#include "vfio/user/user.h"
 
 #include <string.h>
 #include <unistd.h>

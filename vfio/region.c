@@ -5,7 +5,7 @@
  * naturally aligned access at a time.
  */
 #define G_LOG_DOMAIN "region"
-#include "vfio/access.h"
+#include "vfio/access_width.h"
 #include "vfio/device.h"
 #include "vfio/mmio.h"
 

@@ -1,12 +1,12 @@
 /*
  * libFuzzer targets over the parsers of what a local user sends: the
- * hand-off request line (fs/handoff_wire.c) and the values of
+ * hand-off request line (fs/handoff/handoff_wire.c) and the values of
  * user.vfio.iova and user.vfio.attach (fs/xattr_value.c).  Any bytes must
  * be refused or parsed without a crash, a leak or undefined behaviour.
  * One target per build, chosen with -DFUZZ_TARGET=N (see run.sh).
  */
 #include "fuzz.h"
-#include "fs/handoff_wire.h"
+#include "fs/handoff/handoff_wire.h"
 #include "fs/xattr_value.h"
 
 #include <stdint.h>

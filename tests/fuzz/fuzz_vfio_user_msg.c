@@ -1,11 +1,11 @@
 /*
- * libFuzzer targets over every parser of vfio/vfio_user_msg.c: what a
+ * libFuzzer targets over every parser of vfio/user/msg.c: what a
  * vfio-user server sends is untrusted, so any bytes must be refused or
  * parsed without a crash, a leak or undefined behaviour.  One target per
  * build, chosen with -DFUZZ_TARGET=N (tests/fuzz/run.sh builds them all).
  */
 #include "fuzz.h"
-#include "vfio/vfio_user_msg.h"
+#include "vfio/user/msg.h"
 
 #include <stdint.h>
 #include <string.h>
