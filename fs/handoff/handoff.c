@@ -7,6 +7,7 @@
 #include "fs/handoff/handoff_wire.h"
 #include "fs/irq/irq.h"
 #include "vfio/device.h"
+#include "vfio/region.h"
 #include "vfio/error.h"
 
 #include <errno.h>

@@ -21,6 +21,7 @@
 #include "fs/handoff/handoff_wire.h"
 #include "fs/irq/irq_private.h"
 #include "vfio/device.h"
+#include "vfio/irq.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -88,10 +89,10 @@ static void take_back(struct fs_irq_lease *l)
 	int err;
 
 	/* Each step on its own: a failed one must not keep the other from being undone. */
-	if (l->unmask && (err = fs_irq_errno(vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1))))
+	if (l->unmask && (err = fs_errno_of(vfio_irq_set_unmask_fd(l->vdev, irq->index, v, -1))))
 		g_warning("%s: the unmask eventfd of process %d stays registered: %s", l->vdev->name,
 			  (int)l->pid, g_strerror(err));
-	err = fs_irq_errno(vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]));
+	err = fs_errno_of(vfio_irq_set_trigger(l->vdev, irq->index, v, irq->fds[v]));
 	if (err)
 		g_warning("%s: vector %u cannot be taken back from process %d: %s; "
 			  "the irq file will not see it until the mode is set again",
@@ -175,11 +176,11 @@ static int make_eventfds(struct fs_irq *irq, int fds[FS_HANDOFF_MAX_FDS], int *n
 static int register_fds(struct fs_irq *irq, struct vfio_device *vdev, unsigned v, const int *fds,
 			unsigned n)
 {
-	int err = fs_irq_errno(vfio_irq_set_trigger(vdev, irq->index, v, fds[0]));
+	int err = fs_errno_of(vfio_irq_set_trigger(vdev, irq->index, v, fds[0]));
 
 	if (err || n < 2)
 		return err;
-	err = fs_irq_errno(vfio_irq_set_unmask_fd(vdev, irq->index, v, fds[1]));
+	err = fs_errno_of(vfio_irq_set_unmask_fd(vdev, irq->index, v, fds[1]));
 	if (err)
 		vfio_irq_set_trigger(vdev, irq->index, v, irq->fds[v]);
 	return err;

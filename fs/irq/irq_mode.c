@@ -9,6 +9,7 @@
 #include "fs/irq/irq.h"
 #include "fs/irq/irq_private.h"
 #include "vfio/device.h"
+#include "vfio/irq.h"
 
 #include <errno.h>
 #include <linux/vfio.h>
@@ -82,7 +83,7 @@ static int set_mode(struct fs_irq *irq, struct vfio_device *vdev, enum fs_irq_mo
 		return err;
 	if (irq->mode != FS_IRQ_OFF)
 		vfio_irq_disable(vdev, irq->index);
-	err = fs_irq_errno(vfio_irq_enable(vdev, index, nvec, fds));
+	err = fs_errno_of(vfio_irq_enable(vdev, index, nvec, fds));
 	if (err) {
 		g_warning("%s: enabling %u %s vector(s) failed: %s", vdev->name, nvec,
 			  fs_irq_mode_name(mode), g_strerror(err));
@@ -173,7 +174,7 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 		if (!(vfio_device_irq(vdev, VFIO_PCI_INTX_IRQ_INDEX)->flags & VFIO_IRQ_INFO_MASKABLE))
 			return refuse(vdev, "unmask: this device's INTx is not maskable (nothing to unmask)");
 		irq->intx_masked = false;
-		return fs_irq_errno(vfio_irq_unmask(vdev, irq->index, 0));
+		return fs_errno_of(vfio_irq_unmask(vdev, irq->index, 0));
 	case FS_IRQ_CMD_TRIGGER:
 		if (irq->mode == FS_IRQ_OFF || cmd->arg >= irq->nvec) {
 			why = g_strdup_printf("trigger %u: %s", cmd->arg,
@@ -181,7 +182,7 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 								      : "no such vector in this mode");
 			return refuse(vdev, why);
 		}
-		return fs_irq_errno(vfio_irq_trigger(vdev, irq->index, cmd->arg));
+		return fs_errno_of(vfio_irq_trigger(vdev, irq->index, cmd->arg));
 	}
 	return EINVAL;
 }

@@ -10,11 +10,12 @@
  *
  * Every field is guarded by lock.  Like the rest of fs/, the functions here
  * return 0 or a positive errno; vfio/ results (-errno) are converted where
- * they are called, with fs_irq_errno().
+ * they are called, with fs_errno_of() (fs/vfio_result.h).
  */
 #pragma once
 
 #include "fs/irq/irq.h"
+#include "fs/vfio_result.h"
 
 #include <stdint.h>
 
@@ -39,11 +40,6 @@ struct fs_irq {
 	GList *readers;           /* struct fs_irq_reader * */
 };
 
-/* A vfio/ result (0 or -errno) as fs/ returns it: 0 or a positive errno. */
-static inline int fs_irq_errno(int vfio_rc)
-{
-	return vfio_rc < 0 ? -vfio_rc : 0;
-}
 
 /* fs/irq/irq_mode.c.  Takes a reference; fs_irq_unref() (fs/irq/irq.h) drops it. */
 struct fs_irq *fs_irq_ref(struct fs_irq *irq);

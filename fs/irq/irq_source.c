@@ -51,7 +51,7 @@ void fs_irq_take_events(struct fs_irq *irq, unsigned v)
 	if (read(irq->fds[v], &n, sizeof(n)) != sizeof(n))
 		return;
 	irq->counts[v] += n;
-	/* An INTx that is not automasked (vfio-user's) needs no end from us. */
+	/* An INTx that is not automasked needs no end from us. */
 	if (irq->mode == FS_IRQ_INTX && irq->intx_automasked)
 		irq->intx_masked = true;
 	fs_irq_readers_wake(irq);

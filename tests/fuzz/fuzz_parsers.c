@@ -42,15 +42,13 @@ static void fuzz_attach(const uint8_t *p, size_t n)
 {
 	g_autofree char *value = g_memdup2(p, n);
 	g_autoptr(GError) err = NULL;
-	struct fs_attach_target t;
+	g_autofree char *source = fs_xattr_attach_parse(value, n, &err);
 
-	if (fs_xattr_attach_parse(value, n, &t, &err)) {
-		if (!t.socket && strlen(t.addr) != VFIO_PCI_ADDR_LEN - 1)
-			__builtin_trap();
-		g_free(t.socket);
-	} else if (!err) {
+	/* A socket's absolute path, or a canonical PCI address. */
+	if (source && source[0] != '/' && !vfio_pci_addr_is_canonical(source))
 		__builtin_trap();
-	}
+	if (!source && !err)
+		__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

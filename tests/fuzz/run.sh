@@ -52,7 +52,7 @@ run_target() {
 n=0
 for target in header version region_info info dma region_reply; do
 	n=$((n + 1))
-	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/user/msg.c
+	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/user/msg.c vfio/info_cap.c
 done
 PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff/handoff_wire.c vfio/fd_passing.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
 n=0

@@ -24,8 +24,9 @@ static struct vfio_region_info *get_region_info(int fd, unsigned index)
 	return vfio_info_ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &query, sizeof(query), &size);
 }
 
-static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)
+static void add_area(uint64_t offset, uint64_t size, void *region)
 {
+	struct vfio_region *r = region;
 	struct vfio_mmap_area a = { .offset = offset, .size = size };
 
 	if (size && offset < r->size && size <= r->size - offset)
@@ -34,9 +35,7 @@ static void add_area(struct vfio_region *r, uint64_t offset, uint64_t size)
 
 static void fill_region(struct vfio_region *r, unsigned index, const struct vfio_region_info *info)
 {
-	const struct vfio_info_cap_header *sparse;
-	struct vfio_region_info_cap_sparse_mmap head;
-	const char *p, *end;
+	size_t sparse = 0;
 
 	r->index = index;
 	r->name = vfio_region_name(index);
@@ -48,25 +47,13 @@ static void fill_region(struct vfio_region *r, unsigned index, const struct vfio
 	r->fd_offset = info->offset;
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return;
-	sparse = (info->flags & VFIO_REGION_INFO_FLAG_CAPS)
-		? vfio_info_find_cap(info, info->argsz, info->cap_offset, VFIO_REGION_INFO_CAP_SPARSE_MMAP)
-		: NULL;
-	if (!sparse) {
-		add_area(r, 0, r->size);
-		return;
-	}
-	/* Copied out: the kernel does not promise 8-byte alignment. */
-	end = (const char *)info + info->argsz;
-	p = (const char *)sparse;
-	memcpy(&head, p, MIN(sizeof(head), (size_t)(end - p)));
-	p += offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
-	for (uint32_t i = 0; i < head.nr_areas && p + sizeof(struct vfio_region_sparse_mmap_area) <= end;
-	     i++, p += sizeof(struct vfio_region_sparse_mmap_area)) {
-		struct vfio_region_sparse_mmap_area a;
-
-		memcpy(&a, p, sizeof(a));
-		add_area(r, a.offset, a.size);
-	}
+	if (info->flags & VFIO_REGION_INFO_FLAG_CAPS)
+		sparse = vfio_info_cap_find(info, info->argsz, sizeof(*info), info->cap_offset,
+					    VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (sparse)
+		vfio_info_sparse_areas(info, info->argsz, sparse, add_area, r);
+	else
+		add_area(0, r->size, r);
 }
 
 static bool ioctl_query(struct vfio_device *d, GError **err)
@@ -149,6 +136,7 @@ static void ioctl_close(struct vfio_device *d)
 
 const struct vfio_device_ops vfio_device_ioctl_ops = {
 	.transport = "vfio-pci",
+	.name_key = "address",
 	.query = ioctl_query,
 	.read = ioctl_read,
 	.write = ioctl_write,

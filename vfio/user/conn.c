@@ -215,8 +215,7 @@ static int recv_msg(struct vfio_user_conn *c, int fd, gint64 deadline, struct ms
 	*started = got > 0;
 	if (rc == 0) {
 		vfio_user_header_decode(raw, sizeof(raw), &m->h);
-		*why = vfio_user_header_check(&m->h, max_msg_size(c));
-		if (*why) {
+		if (!vfio_user_header_check(&m->h, max_msg_size(c), why)) {
 			msg_in_clear(m);
 			return -EPROTO;
 		}
@@ -314,16 +313,20 @@ struct dma_reply {
 	uint8_t *data;  /* DMA_READ: count bytes */
 };
 
-/* Fills r with the answer to m; the errno of an error reply, or 0. */
+/*
+ * Fills r with the answer to m; the (positive) errno of an error reply, or
+ * 0.  A DMA_READ's data goes to c->scratch: the caller holds scratch_lock.
+ */
 static int answer_dma(struct vfio_user_conn *c, const struct msg_in *m, struct dma_reply *r)
 {
 	struct vfio_user_dma_request req;
-	int e = vfio_user_dma_request_parse(m->h.command, m->payload, m->len, c->max_recv_xfer, &req);
+	const char *why;
+	int rc;
 
-	if (e) {
-		g_message("%s: refused a malformed or oversized DMA request from the server (%s)",
-			  c->name, g_strerror(e));
-		return e;
+	if (!vfio_user_dma_request_parse(m->h.command, m->payload, m->len, c->max_recv_xfer, &req,
+					 &why)) {
+		g_message("%s: refused %s from the server (%s)", c->name, why, g_strerror(req.error));
+		return req.error;
 	}
 	r->a = (struct vfio_user_dma_access){ .addr = req.addr, .count = req.count };
 	if (!req.count)
@@ -332,19 +335,41 @@ static int answer_dma(struct vfio_user_conn *c, const struct msg_in *m, struct d
 		return EFAULT;
 	if (!req.write) {
 		/* Memory already touched: a fresh megabyte per reply costs its page faults. */
-		g_mutex_lock(&c->scratch_lock);
 		if (!c->scratch)
 			c->scratch = g_malloc(c->max_recv_xfer);
 		r->data = c->scratch;
 	}
-	e = c->dma(c->dma_data, req.addr, req.write ? (void *)req.data : r->data, req.count, req.write);
-	if (e < 0) {
+	rc = c->dma(c->dma_data, req.addr, req.write ? (void *)req.data : r->data, req.count, req.write);
+	if (rc < 0) {
 		g_message("%s: DMA %s of %" G_GUINT64_FORMAT " bytes at IOVA %#" G_GINT64_MODIFIER
 			  "x refused: %s", c->name, req.write ? "write" : "read", req.count, req.addr,
-			  g_strerror(-e));
-		return -e;
+			  g_strerror(-rc));
+		return -rc;
 	}
 	return 0;
+}
+
+/* Sends the answer r (or error e) to the request m; 0 or -errno. */
+static int send_dma_reply(struct vfio_user_conn *c, int fd, bool twin, const struct msg_in *m,
+			  struct dma_reply *r, int e)
+{
+	struct iovec iov[2];
+	unsigned niov = 0;
+
+	if (e) {
+		vfio_user_header_init(&r->h, m->h.id, m->h.command, 0,
+				      VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR);
+		r->h.error = (uint32_t)e;
+	} else {
+		size_t data = r->data ? r->a.count : 0;
+
+		iov[niov++] = (struct iovec){ &r->a, sizeof(r->a) };
+		if (data)
+			iov[niov++] = (struct iovec){ r->data, data };
+		vfio_user_header_init(&r->h, m->h.id, m->h.command, sizeof(r->a) + data,
+				      VFIO_USER_F_TYPE_REPLY);
+	}
+	return twin ? send_msg(c, fd, &r->h, iov, niov, NULL, 0) : send_main(c, &r->h, iov, niov, NULL, 0);
 }
 
 /*
@@ -356,35 +381,20 @@ static int serve_request(struct vfio_user_conn *c, int fd, bool twin, const stru
 			 const char **why)
 {
 	struct dma_reply r = { .data = NULL };
-	struct iovec iov[2];
-	unsigned niov = 0;
-	int e, rc;
+	/* A read's data lives in the scratch buffer until its reply is sent. */
+	bool scratch = m->h.command == VFIO_USER_CMD_DMA_READ;
+	int e, rc = 0;
 
 	if (m->h.command != VFIO_USER_CMD_DMA_READ && m->h.command != VFIO_USER_CMD_DMA_WRITE) {
 		*why = "sent a request other than DMA_READ or DMA_WRITE";
 		return -EPROTO;
 	}
+	if (scratch)
+		g_mutex_lock(&c->scratch_lock);
 	e = answer_dma(c, m, &r);
-	if (m->h.flags & VFIO_USER_F_NO_REPLY) {
-		if (r.data)
-			g_mutex_unlock(&c->scratch_lock);
-		return 0;
-	}
-	if (e) {
-		vfio_user_header_init(&r.h, m->h.id, m->h.command, 0,
-				      VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR);
-		r.h.error = (uint32_t)e;
-	} else {
-		size_t data = r.data ? r.a.count : 0;
-
-		iov[niov++] = (struct iovec){ &r.a, sizeof(r.a) };
-		if (data)
-			iov[niov++] = (struct iovec){ r.data, data };
-		vfio_user_header_init(&r.h, m->h.id, m->h.command, sizeof(r.a) + data,
-				      VFIO_USER_F_TYPE_REPLY);
-	}
-	rc = twin ? send_msg(c, fd, &r.h, iov, niov, NULL, 0) : send_main(c, &r.h, iov, niov, NULL, 0);
-	if (r.data)
+	if (!(m->h.flags & VFIO_USER_F_NO_REPLY))
+		rc = send_dma_reply(c, fd, twin, m, &r, e);
+	if (scratch)
 		g_mutex_unlock(&c->scratch_lock);
 	if (rc < 0)
 		*why = "stopped taking our reply to its DMA request";

@@ -9,7 +9,7 @@
  * vfio_user_conn.c serves from the container).
  */
 #define G_LOG_DOMAIN "vfio-user-device"
-#include "vfio/container.h"
+#include "vfio/backend.h"
 #include "vfio/device.h"
 #include "vfio/dma_space.h"
 #include "vfio/error.h"
@@ -37,6 +37,7 @@ struct vu_device {
 	GArray *region_fds;      /* int: the regions' descriptors, closed in close */
 	struct vfio_dma_space space;
 	char *space_name;
+	struct vfio_dma_reach reach;  /* the buffers, for the server's DMA requests */
 };
 
 static struct vu_device *vu_of(const struct vfio_device *d)
@@ -78,9 +79,9 @@ static int vu_dma(void *data, uint64_t addr, void *buf, size_t count, bool write
 	struct dma_copy cp = { buf, write };
 	ssize_t n;
 
-	if (!vu->d->container)
+	if (!vu->reach.access)
 		return -EFAULT;
-	n = vfio_container_dma_access(vu->d->container, addr, count, true, dma_copy_fn, &cp);
+	n = vu->reach.access(vu->reach.owner, addr, count, true, dma_copy_fn, &cp);
 	if (n < 0)
 		return (int)n;
 	return (size_t)n == count ? 0 : -EFAULT;
@@ -254,6 +255,7 @@ static int access_one(struct vu_device *vu, const struct vfio_region *r, uint8_t
 		.command = write ? VFIO_USER_CMD_REGION_WRITE : VFIO_USER_CMD_REGION_READ,
 		.iov = iov, .niov = write ? 2 : 1,
 	};
+	const char *why;
 	int rc = vfio_user_conn_call(vu->conn, &call);
 
 	if (rc == -EIO || rc == -ENODEV)
@@ -264,7 +266,7 @@ static int access_one(struct vu_device *vu, const struct vfio_region *r, uint8_t
 			vu->d->name, r->name, write ? "write" : "read", count, off, g_strerror(-rc));
 		return -EIO;
 	}
-	if (vfio_user_region_reply_check(call.reply, call.reply_len, &a, !write)) {
+	if (!vfio_user_region_reply_check(call.reply, call.reply_len, &a, !write, &why)) {
 		vfio_user_call_clear(&call);
 		vfio_user_conn_fail(vu->conn, "sent a region access reply that does not match the request");
 		return -EIO;
@@ -434,6 +436,7 @@ static void vu_close(struct vfio_device *d)
 
 static const struct vfio_device_ops vfio_user_device_ops = {
 	.transport = "vfio-user",
+	.name_key = "name",
 	.query = vu_query,
 	.read = vu_read,
 	.write = vu_write,
@@ -557,6 +560,8 @@ bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 	vu->d = d;
 	vu->socket_path = g_strdup(socket_path);
 	vu->dma_by_message = o && o->dma_by_message;
+	if (o)
+		vu->reach = o->reach;
 	vu->descriptors = true;
 	vu->region_fds = g_array_new(FALSE, FALSE, sizeof(int));
 	vu->conn = connect_and_negotiate(vu, socket_path, o, true, err);
@@ -578,3 +583,56 @@ bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 	vfio_user_conn_on_broken(vu->conn, vu_lost, d);
 	return true;
 }
+
+/* ------------------------------------------------------ the backend entry */
+
+static bool user_claims(const struct vfio_container_options *o, const char *source)
+{
+	(void)o;
+	return source[0] == '/';
+}
+
+/* The socket's file name without ".sock": /run/fpga0.sock is fpga0. */
+static char *user_device_name(const char *socket_path, GError **err)
+{
+	g_autofree char *base = g_path_get_basename(socket_path);
+	size_t len = strlen(base);
+
+	if (g_str_has_suffix(base, ".sock") && len > 5)
+		base[len - 5] = '\0';
+	if (!g_path_is_absolute(socket_path) || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    strcmp(base, "/") == 0 || strlen(base) >= VFIO_DEVICE_NAME_MAX) {
+		vfio_set_error(err, EINVAL, "%s: cannot name a device directory after this socket "
+			       "(give an absolute path whose file name is not container, dma, . or ..)",
+			       socket_path);
+		return NULL;
+	}
+	return g_steal_pointer(&base);
+}
+
+static bool user_attach_device(struct vfio_backend *b, struct vfio_device *d, const char *source,
+			       GError **err)
+{
+	struct vfio_user_options o = {
+		.timeout_ms = b->timeout_ms,
+		.dma_by_message = b->dma_by_message,
+		.reach = b->reach,
+	};
+
+	return vfio_user_connect(d, source, &o, err);
+}
+
+/* Teardown closed the connection; the server forgets its mappings with it. */
+static void user_detach_device(struct vfio_backend *b, struct vfio_device *d)
+{
+	(void)b;
+	(void)d;
+}
+
+const struct vfio_backend_ops vfio_user_backend = {
+	.name = "vfio-user",
+	.claims = user_claims,
+	.device_name = user_device_name,
+	.attach_device = user_attach_device,
+	.detach_device = user_detach_device,
+};

@@ -5,6 +5,7 @@
  */
 #define G_LOG_DOMAIN "vfio-user-msg"
 #include "vfio/user/msg.h"
+#include "vfio/info_cap.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -52,20 +53,27 @@ void vfio_user_header_init(struct vfio_user_header *h, uint16_t id, uint16_t com
 	};
 }
 
-const char *vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size)
+/* Every check below: false with *why set to what is wrong. */
+static bool refuse(const char **why, const char *what)
+{
+	*why = what;
+	return false;
+}
+
+bool vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size, const char **why)
 {
 	uint32_t type = h->flags & VFIO_USER_F_TYPE_MASK;
 
 	if (h->size < VFIO_USER_HEADER_SIZE)
-		return "sent a message size smaller than the header";
+		return refuse(why, "sent a message size smaller than the header");
 	if (h->size > max_size)
-		return "sent a message size over the negotiated limit";
+		return refuse(why, "sent a message size over the negotiated limit");
 	if (type != VFIO_USER_F_TYPE_COMMAND && type != VFIO_USER_F_TYPE_REPLY)
-		return "sent a message of unknown type";
+		return refuse(why, "sent a message of unknown type");
 	/* An error reply may carry a payload (libvfio-user's do): it is ignored. */
 	if (type == VFIO_USER_F_TYPE_COMMAND && (h->flags & VFIO_USER_F_ERROR))
-		return "sent a request with the error flag";
-	return NULL;
+		return refuse(why, "sent a request with the error flag");
+	return true;
 }
 
 int vfio_user_reply_errno(const struct vfio_user_header *h)
@@ -320,43 +328,11 @@ static void tidy_areas(GArray *areas, uint64_t region_size)
 	}
 }
 
-/* Reads a sparse mmap capability at off (its header already checked to fit). */
-static void read_sparse(const uint8_t *p, size_t len, size_t off, GArray *areas)
+static void append_area(uint64_t offset, uint64_t size, void *areas)
 {
-	const size_t areas_at = offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
-	struct vfio_region_info_cap_sparse_mmap head;
-	size_t room;
+	struct vfio_user_area ua = { .offset = offset, .size = size };
 
-	if (len - off < areas_at)
-		return;
-	memcpy(&head, p + off, areas_at);
-	room = (len - off - areas_at) / sizeof(struct vfio_region_sparse_mmap_area);
-	for (size_t i = 0; i < MIN((size_t)head.nr_areas, room); i++) {
-		struct vfio_region_sparse_mmap_area a;
-		struct vfio_user_area ua;
-
-		memcpy(&a, p + off + areas_at + i * sizeof(a), sizeof(a));
-		ua = (struct vfio_user_area){ .offset = a.offset, .size = a.size };
-		g_array_append_val(areas, ua);
-	}
-}
-
-/* Walks the capability chain; each step must move forward, so it ends. */
-static void read_caps(const uint8_t *p, size_t len, uint32_t off, struct vfio_user_region_info *out)
-{
-	while (off >= sizeof(struct vfio_region_info) && off % 4 == 0 &&
-	       (size_t)off + sizeof(struct vfio_info_cap_header) <= len) {
-		struct vfio_info_cap_header h;
-
-		memcpy(&h, p + off, sizeof(h));
-		if (h.id == VFIO_REGION_INFO_CAP_SPARSE_MMAP && !out->sparse) {
-			out->sparse = true;
-			read_sparse(p, len, off, out->areas);
-		}
-		if (h.next <= off)
-			break;
-		off = h.next;
-	}
+	g_array_append_val((GArray *)areas, ua);
 }
 
 bool vfio_user_region_info_parse(const void *buf, size_t len, struct vfio_user_region_info *out,
@@ -369,8 +345,14 @@ bool vfio_user_region_info_parse(const void *buf, size_t len, struct vfio_user_r
 	}
 	memcpy(&out->info, buf, sizeof(out->info));
 	out->areas = g_array_new(FALSE, FALSE, sizeof(struct vfio_user_area));
-	if (out->info.flags & VFIO_REGION_INFO_FLAG_CAPS)
-		read_caps(buf, len, out->info.cap_offset, out);
+	if (out->info.flags & VFIO_REGION_INFO_FLAG_CAPS) {
+		size_t cap = vfio_info_cap_find(buf, len, sizeof(out->info), out->info.cap_offset,
+						VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+
+		out->sparse = cap != 0;
+		if (cap)
+			vfio_info_sparse_areas(buf, len, cap, append_area, out->areas);
+	}
 	tidy_areas(out->areas, out->info.size);
 	return true;
 }
@@ -384,45 +366,55 @@ void vfio_user_region_info_clear(struct vfio_user_region_info *ri)
 
 /* -------------------------------------------------------------- region access */
 
-const char *vfio_user_region_reply_check(const void *buf, size_t len,
-					 const struct vfio_user_region_access *req, bool read)
+bool vfio_user_region_reply_check(const void *buf, size_t len,
+				  const struct vfio_user_region_access *req, bool read, const char **why)
 {
 	struct vfio_user_region_access got;
 
 	if (len < sizeof(got))
-		return "a region access reply that is too short";
+		return refuse(why, "a region access reply that is too short");
 	memcpy(&got, buf, sizeof(got));
 	if (got.offset != req->offset || got.region != req->region || got.count != req->count)
-		return "a region access reply for another offset, region or count";
+		return refuse(why, "a region access reply for another offset, region or count");
 	if (len != sizeof(got) + (read ? (size_t)req->count : 0))
-		return "a region access reply of the wrong size";
-	return NULL;
+		return refuse(why, "a region access reply of the wrong size");
+	return true;
 }
 
 /* ------------------------------------------------------------ DMA from server */
 
-int vfio_user_dma_request_parse(uint16_t command, const void *buf, size_t len,
-				uint64_t max_count, struct vfio_user_dma_request *req)
+/* A malformed DMA request: its error reply says EINVAL. */
+static bool refuse_dma(struct vfio_user_dma_request *req, const char **why, const char *what)
+{
+	req->error = EINVAL;
+	return refuse(why, what);
+}
+
+bool vfio_user_dma_request_parse(uint16_t command, const void *buf, size_t len,
+				 uint64_t max_count, struct vfio_user_dma_request *req,
+				 const char **why)
 {
 	struct vfio_user_dma_access a;
 
 	memset(req, 0, sizeof(*req));
 	if (command != VFIO_USER_CMD_DMA_READ && command != VFIO_USER_CMD_DMA_WRITE)
-		return EINVAL;
+		return refuse_dma(req, why, "a request that is not DMA_READ or DMA_WRITE");
 	if (len < sizeof(a))
-		return EINVAL;
+		return refuse_dma(req, why, "a DMA request that is too short");
 	memcpy(&a, buf, sizeof(a));
 	req->write = command == VFIO_USER_CMD_DMA_WRITE;
 	req->addr = a.addr;
 	req->count = a.count;
 	if (a.count > max_count)
-		return EINVAL;
+		return refuse_dma(req, why, "a DMA request over the negotiated size");
 	/* A read carries no data; a write carries exactly count bytes. */
 	if (len - sizeof(a) != (req->write ? a.count : 0))
-		return EINVAL;
-	if (a.count && a.addr + a.count - 1 < a.addr)
-		return EFAULT;
+		return refuse_dma(req, why, "a DMA request whose data does not match its count");
+	if (a.count && a.addr + a.count - 1 < a.addr) {
+		req->error = EFAULT;
+		return refuse(why, "a DMA request whose range wraps around");
+	}
 	if (req->write)
 		req->data = (const uint8_t *)buf + sizeof(a);
-	return 0;
+	return true;
 }

@@ -104,10 +104,13 @@ bool vfio_user_header_decode(const void *buf, size_t len, struct vfio_user_heade
 void vfio_user_header_init(struct vfio_user_header *h, uint16_t id, uint16_t command,
 			   size_t payload_len, uint32_t flags);
 /*
- * NULL if h is a well-formed header of a message of at most max_size bytes;
- * else what the server did wrong ("sent ..."), for the log line.
+ * Every check and parser of what a server sends has one shape: true if it
+ * is well formed, else false with *why saying what is wrong, for the log
+ * line.
  */
-const char *vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size);
+
+/* h is the header of a message of at most max_size bytes; *why: what the server did ("sent ..."). */
+bool vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size, const char **why);
 static inline bool vfio_user_is_reply(const struct vfio_user_header *h)
 {
 	return (h->flags & VFIO_USER_F_TYPE_MASK) == VFIO_USER_F_TYPE_REPLY;
@@ -175,10 +178,10 @@ bool vfio_user_irq_info_parse(const void *buf, size_t len, struct vfio_irq_info 
 /*
  * Checks a REGION_READ (read) or REGION_WRITE reply against the request:
  * the same offset, region and count, and for a read exactly count data
- * bytes after them.  NULL if it matches, else what is wrong.
+ * bytes after them.
  */
-const char *vfio_user_region_reply_check(const void *buf, size_t len,
-					 const struct vfio_user_region_access *req, bool read);
+bool vfio_user_region_reply_check(const void *buf, size_t len,
+				  const struct vfio_user_region_access *req, bool read, const char **why);
 
 /* A DMA_READ or DMA_WRITE request from the server. */
 struct vfio_user_dma_request {
@@ -186,11 +189,14 @@ struct vfio_user_dma_request {
 	uint64_t addr;
 	uint64_t count;
 	const uint8_t *data; /* DMA_WRITE: count bytes inside the parsed buffer */
+	int error;           /* refused: the errno of the error reply */
 };
 /*
- * Parses the payload of a DMA_READ or DMA_WRITE command.  Returns 0, or the
- * errno for the error reply: EINVAL for a malformed request or a count over
- * max_count (our max_data_xfer_size), EFAULT for a range that wraps around.
+ * Parses the payload of a DMA_READ or DMA_WRITE command.  Refused, with
+ * req->error the errno for the error reply: EINVAL for a malformed request
+ * or a count over max_count (our max_data_xfer_size), EFAULT for a range
+ * that wraps around.
  */
-int vfio_user_dma_request_parse(uint16_t command, const void *buf, size_t len,
-				uint64_t max_count, struct vfio_user_dma_request *req);
+bool vfio_user_dma_request_parse(uint16_t command, const void *buf, size_t len,
+				 uint64_t max_count, struct vfio_user_dma_request *req,
+				 const char **why);

@@ -9,11 +9,15 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "vfio/backend.h"
+#include "vfio/dma_reach.h"
+
 struct vfio_device;
 
 struct vfio_user_options {
 	unsigned timeout_ms;   /* the longest wait for any reply from the server */
 	bool dma_by_message;   /* DMA_MAP without descriptors: the server uses DMA_READ/WRITE */
+	struct vfio_dma_reach reach;  /* serves the server's DMA requests (no access: EFAULT) */
 };
 
 #define VFIO_USER_DEFAULT_TIMEOUT_MS 10000
@@ -28,3 +32,6 @@ struct vfio_user_options {
  */
 bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 		       const struct vfio_user_options *o, GError **err);
+
+/* The vfio-user entry of the backend table (vfio/backend.c): sources are socket paths. */
+extern const struct vfio_backend_ops vfio_user_backend;

@@ -7,6 +7,7 @@
 
 static void test_header(void)
 {
+	const char *why = NULL;
 	struct vfio_user_header h;
 	uint8_t raw[VFIO_USER_HEADER_SIZE];
 
@@ -17,19 +18,19 @@ static void test_header(void)
 	CU_ASSERT_EQUAL(h.id, 7);
 	CU_ASSERT_EQUAL(h.size, 32);
 	CU_ASSERT_TRUE(vfio_user_is_reply(&h));
-	CU_ASSERT_PTR_NULL(vfio_user_header_check(&h, 32));
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_header_check(&h, 31));      /* over the limit */
+	CU_ASSERT_TRUE(vfio_user_header_check(&h, 32, &why));
+	CU_ASSERT_FALSE(vfio_user_header_check(&h, 31, &why));      /* over the limit */
 	h.size = 15;
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_header_check(&h, 4096));    /* under the header */
+	CU_ASSERT_FALSE(vfio_user_header_check(&h, 4096, &why));    /* under the header */
 	h.size = 16;
 	h.flags = 2;
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_header_check(&h, 4096));    /* unknown type */
+	CU_ASSERT_FALSE(vfio_user_header_check(&h, 4096, &why));    /* unknown type */
 	h.flags = VFIO_USER_F_TYPE_COMMAND | VFIO_USER_F_ERROR;
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_header_check(&h, 4096));    /* request with error */
+	CU_ASSERT_FALSE(vfio_user_header_check(&h, 4096, &why));    /* request with error */
 	h.flags = VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR;
-	CU_ASSERT_PTR_NULL(vfio_user_header_check(&h, 4096));
+	CU_ASSERT_TRUE(vfio_user_header_check(&h, 4096, &why));
 	h.size = 20;
-	CU_ASSERT_PTR_NULL(vfio_user_header_check(&h, 4096));        /* error with payload: allowed */
+	CU_ASSERT_TRUE(vfio_user_header_check(&h, 4096, &why));        /* error with payload: allowed */
 	h.error = EINVAL;
 	CU_ASSERT_EQUAL(vfio_user_reply_errno(&h), EINVAL);
 	h.error = 0;
@@ -225,44 +226,53 @@ static void test_region_info(void)
 
 static void test_region_reply(void)
 {
+	const char *why = NULL;
 	struct vfio_user_region_access req = { .offset = 8, .region = 0, .count = 8 };
 	uint8_t buf[24] = { 0 };
 
 	memcpy(buf, &req, sizeof(req));
-	CU_ASSERT_PTR_NULL(vfio_user_region_reply_check(buf, 24, &req, true));
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_region_reply_check(buf, 20, &req, true));
-	CU_ASSERT_PTR_NULL(vfio_user_region_reply_check(buf, 16, &req, false));
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_region_reply_check(buf, 24, &req, false));
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_region_reply_check(buf, 8, &req, false));
+	CU_ASSERT_TRUE(vfio_user_region_reply_check(buf, 24, &req, true, &why));
+	CU_ASSERT_FALSE(vfio_user_region_reply_check(buf, 20, &req, true, &why));
+	CU_ASSERT_TRUE(vfio_user_region_reply_check(buf, 16, &req, false, &why));
+	CU_ASSERT_FALSE(vfio_user_region_reply_check(buf, 24, &req, false, &why));
+	CU_ASSERT_FALSE(vfio_user_region_reply_check(buf, 8, &req, false, &why));
 	req.offset = 16;
-	CU_ASSERT_PTR_NOT_NULL(vfio_user_region_reply_check(buf, 24, &req, true));
+	CU_ASSERT_FALSE(vfio_user_region_reply_check(buf, 24, &req, true, &why));
 }
 
 static void test_dma_request(void)
 {
+	const char *why = NULL;
 	struct vfio_user_dma_access a = { .addr = 0x1000, .count = 4 };
 	struct vfio_user_dma_request req;
 	uint8_t buf[20];
 
 	memcpy(buf, &a, sizeof(a));
 	memcpy(buf + 16, "abcd", 4);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 1 << 20, &req), 0);
+	CU_ASSERT_TRUE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 1 << 20, &req, &why));
 	CU_ASSERT_FALSE(req.write);
 	CU_ASSERT_EQUAL(req.count, 4);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 20, 1 << 20, &req), EINVAL);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_WRITE, buf, 20, 1 << 20, &req), 0);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 20, 1 << 20, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EINVAL);
+	CU_ASSERT_TRUE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_WRITE, buf, 20, 1 << 20, &req, &why));
 	CU_ASSERT_TRUE(req.write);
 	CU_ASSERT_EQUAL(memcmp(req.data, "abcd", 4), 0);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_WRITE, buf, 19, 1 << 20, &req), EINVAL);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 15, 1 << 20, &req), EINVAL);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 3, &req), EINVAL);
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_REGION_READ, buf, 16, 1 << 20, &req), EINVAL);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_WRITE, buf, 19, 1 << 20, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EINVAL);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 15, 1 << 20, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EINVAL);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 3, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EINVAL);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_REGION_READ, buf, 16, 1 << 20, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EINVAL);
 	a.addr = UINT64_MAX - 1;
 	memcpy(buf, &a, sizeof(a));
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 1 << 20, &req), EFAULT);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, 1 << 20, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EFAULT);
 	a.count = UINT64_MAX;
 	memcpy(buf, &a, sizeof(a));
-	CU_ASSERT_EQUAL(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, UINT64_MAX, &req), EFAULT);
+	CU_ASSERT_FALSE(vfio_user_dma_request_parse(VFIO_USER_CMD_DMA_READ, buf, 16, UINT64_MAX, &req, &why));
+	CU_ASSERT_EQUAL(req.error, EFAULT);
 }
 
 static CU_TestInfo tests[] = {
