@@ -120,6 +120,7 @@ int main(int argc, char *argv[])
 	vfiofs_log_init(o.fuse.foreground, o.fuse.debug);
 	container = vfio_container_new(&(struct vfio_container_options){
 		.iova_max = o.iova_max,
+		.iommu = o.iommu,
 		.user_timeout_ms = o.user_timeout_ms,
 		.user_dma_by_message = o.user_dma_by_message,
 	});

@@ -17,6 +17,7 @@ enum {
 	KEY_DEVICE,
 	KEY_IOVA_MAX,
 	KEY_INTX_EOI,
+	KEY_IOMMU,
 	KEY_VFIO_USER,
 	KEY_VFIO_USER_DMA,
 	KEY_VFIO_USER_TIMEOUT,
@@ -42,6 +43,7 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("device=", KEY_DEVICE),
 	FUSE_OPT_KEY("iova_max=", KEY_IOVA_MAX),
 	FUSE_OPT_KEY("intx_eoi=", KEY_INTX_EOI),
+	FUSE_OPT_KEY("iommu=", KEY_IOMMU),
 	FUSE_OPT_KEY("vfio_user=", KEY_VFIO_USER),
 	FUSE_OPT_KEY("vfio_user_dma=", KEY_VFIO_USER_DMA),
 	FUSE_OPT_KEY("vfio_user_timeout=", KEY_VFIO_USER_TIMEOUT),
@@ -79,6 +81,22 @@ static bool parse_iova_max(struct parse_state *s, const char *value)
 		return false;
 	}
 	s->o->iova_max = v;
+	return true;
+}
+
+/* -o iommu=auto|iommufd|type1: the kernel interface for every kernel device of the mount. */
+static bool parse_iommu(struct parse_state *s, const char *value)
+{
+	if (strcmp(value, "auto") == 0)
+		s->o->iommu = VFIO_IOMMU_AUTO;
+	else if (strcmp(value, "iommufd") == 0)
+		s->o->iommu = VFIO_IOMMU_IOMMUFD;
+	else if (strcmp(value, "type1") == 0)
+		s->o->iommu = VFIO_IOMMU_TYPE1;
+	else {
+		vfio_set_error(&s->error, EINVAL, "iommu=%s: expected auto, iommufd or type1", value);
+		return false;
+	}
 	return true;
 }
 
@@ -194,6 +212,7 @@ static bool (*const value_parsers[])(struct parse_state *s, const char *value) =
 	[KEY_DEVICE] = parse_device,
 	[KEY_IOVA_MAX] = parse_iova_max,
 	[KEY_INTX_EOI] = parse_intx_eoi,
+	[KEY_IOMMU] = parse_iommu,
 	[KEY_VFIO_USER] = parse_vfio_user,
 	[KEY_VFIO_USER_DMA] = parse_vfio_user_dma,
 	[KEY_VFIO_USER_TIMEOUT] = parse_vfio_user_timeout,
@@ -345,6 +364,8 @@ void vfiofs_options_usage(const char *prog)
 	       "    -o hugepages            back DMA buffers with huge pages\n"
 	       "    -o noreset              do not reset devices on attach and detach\n"
 	       "    -o intx_eoi=bar|manual  how a masked INTx is unmasked (default bar)\n"
+	       "    -o iommu=auto|iommufd|type1  kernel interface (default auto: type1 unless\n"
+	       "                            /dev/vfio/vfio is missing and /dev/iommu is not)\n"
 	       "    -o uid=USER,gid=GROUP   owner and group of every file (names or numbers)\n"
 	       "    -o umask=MASK           mode bits of every file: what it supports, for all, less MASK\n"
 	       "    -h, --help              this help\n"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fs/fs.h"
+#include "vfio/container.h"
 
 #include <glib.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@ struct vfiofs_options {
 	char *source;              /* shown in the mount table only */
 	char *mountpoint;
 	uint64_t iova_max;         /* 0: the top of the kernel's IOVA ranges */
+	enum vfio_iommu_choice iommu;  /* -o iommu=; 0 is auto */
 	bool hugepages;
 	bool noreset;
 	bool allow_other;          /* also passed on to libfuse */

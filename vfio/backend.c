@@ -1,9 +1,11 @@
 /* The backend table: a new way of reaching devices is one file and one line here. */
 #include "vfio/backend.h"
+#include "vfio/kernel/iommufd.h"
 #include "vfio/kernel/type1.h"
 #include "vfio/user/user.h"
 
 const struct vfio_backend_ops *const vfio_backends[] = {
+	&vfio_iommufd_backend,  /* before type1: it claims PCI addresses when chosen */
 	&vfio_type1_backend,
 	&vfio_user_backend,
 };

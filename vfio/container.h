@@ -18,8 +18,16 @@
 struct vfio_container;
 struct vfio_device;
 
+/* -o iommu=: how kernel devices are reached (vfio/kernel/iommufd.c says what auto picks). */
+enum vfio_iommu_choice {
+	VFIO_IOMMU_AUTO = 0,
+	VFIO_IOMMU_TYPE1,    /* the group/container interface, /dev/vfio/vfio */
+	VFIO_IOMMU_IOMMUFD,  /* /dev/iommu and /dev/vfio/devices/vfioN */
+};
+
 struct vfio_container_options {
 	uint64_t iova_max;          /* highest IOVA handed out (inclusive); 0: no ceiling */
+	enum vfio_iommu_choice iommu;
 	unsigned user_timeout_ms;   /* vfio-user: the longest wait for a reply; 0: default */
 	bool user_dma_by_message;   /* vfio-user: map buffers without descriptors */
 };

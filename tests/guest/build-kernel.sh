@@ -162,10 +162,11 @@ kmake() { nice -n 15 make -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION="$LOCALVER
 
 start=$(date +%s)
 say "configuring Linux $srcver: allnoconfig + $(basename "$FRAGMENT")"
-kmake -s allnoconfig >&2 || die "make allnoconfig failed"
-(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" "$FRAGMENT" >/dev/null) ||
+# -n: allnoconfig with the fragment as KCONFIG_ALLCONFIG, so a symbol that
+# only becomes visible through the fragment (INET under NET, ...) is off
+# rather than at its default.
+(cd "$src" && ARCH=x86_64 nice -n 15 scripts/kconfig/merge_config.sh -n -O "$obj" "$FRAGMENT" >/dev/null) ||
     die "merge_config.sh failed"
-kmake -s olddefconfig >&2 || die "make olddefconfig failed"
 # An option the fragment asks for that Kconfig dropped (a dependency is
 # missing, or it is gone from this version) is an error, not a surprise.
 missing=

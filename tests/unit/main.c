@@ -22,6 +22,7 @@ int main(void)
 		test_fs_container_text_suite,
 		test_src_options_suite,
 		test_vfio_sysfs_suite,
+		test_vfio_iommufd_suite,
 		test_fs_irq_command_suite,
 		test_fs_irq_lease_suite,
 		test_fs_tree_suite,

@@ -17,6 +17,7 @@ extern const CU_SuiteInfo test_fs_tree_suite;
 extern const CU_SuiteInfo test_src_options_suite;
 extern const CU_SuiteInfo test_vfio_access_suite;
 extern const CU_SuiteInfo test_vfio_container_suite;
+extern const CU_SuiteInfo test_vfio_iommufd_suite;
 extern const CU_SuiteInfo test_vfio_iova_suite;
 extern const CU_SuiteInfo test_vfio_pci_addr_suite;
 extern const CU_SuiteInfo test_vfio_sysfs_suite;

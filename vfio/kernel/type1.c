@@ -182,11 +182,14 @@ static void leave_group(struct vfio_backend *k, struct vfio_group *g)
 	}
 }
 
-/* Everything that is not a path is the kernel's: a typo gets the PCI address parser's answer. */
+/*
+ * Everything that is not a path is the kernel's: a typo gets the PCI
+ * address parser's answer.  Unless -o iommu=iommufd (iommufd's entry,
+ * before this one, takes what auto gives it).
+ */
 static bool legacy_claims(const struct vfio_container_options *o, const char *source)
 {
-	(void)o;
-	return source[0] != '/';
+	return source[0] != '/' && o->iommu != VFIO_IOMMU_IOMMUFD;
 }
 
 static char *legacy_device_name(const char *source, GError **err)

@@ -65,6 +65,7 @@ static void test_defaults_and_source(void)
 	CU_ASSERT_FALSE(o.hugepages);
 	CU_ASSERT_EQUAL(o.intx_eoi, VFIOFS_INTX_EOI_BAR);
 	CU_ASSERT_EQUAL(o.iova_max, 0);
+	CU_ASSERT_EQUAL(o.iommu, VFIO_IOMMU_AUTO);
 	CU_ASSERT_STRING_EQUAL(o.source, "mysource");
 	CU_ASSERT_STRING_EQUAL(o.mountpoint, "/mnt/vfio");
 	CU_ASSERT_TRUE(args_contain(&rest, "fsname=mysource"));
@@ -96,6 +97,9 @@ static void test_bad_values_are_refused(void)
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=0", NULL }, "iova_max=0");
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=-1", NULL }, "iova_max=-1");
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "intx_eoi=auto", NULL }, "bar or manual");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iommu=vfio", NULL },
+		    "iommu=vfio: expected auto, iommufd or type1");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iommu=", NULL }, "expected auto, iommufd or type1");
 	check_error((const char *[]){ "vfiofs", NULL }, "no mount point");
 	check_error((const char *[]){ "vfiofs", "a", "b", "c", NULL }, "too many arguments");
 }
@@ -187,8 +191,34 @@ static void test_double_dash(void)
 	fuse_opt_free_args(&rest);
 }
 
+static void test_iommu(void)
+{
+	static const struct {
+		const char *arg;
+		enum vfio_iommu_choice want;
+	} cases[] = {
+		{ "iommu=iommufd", VFIO_IOMMU_IOMMUFD },
+		{ "iommu=type1", VFIO_IOMMU_TYPE1 },
+		{ "iommu=auto", VFIO_IOMMU_AUTO },
+		{ "iommu=type1,iommu=iommufd", VFIO_IOMMU_IOMMUFD },  /* the last one counts */
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *argv[] = { "vfiofs", "/mnt", "-o", cases[i].arg, NULL };
+		struct vfiofs_options o;
+		struct fuse_args rest;
+
+		CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, NULL));
+		CU_ASSERT_EQUAL(o.iommu, cases[i].want);
+		CU_ASSERT_FALSE(args_contain(&rest, "iommu="));  /* ours, not libfuse's */
+		vfiofs_options_clear(&o);
+		fuse_opt_free_args(&rest);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{ "devices, flags and values", test_devices_and_flags },
+	{ "iommu=auto|iommufd|type1", test_iommu },
 	{ "defaults and SOURCE", test_defaults_and_source },
 	{ "bad values are refused with a message", test_bad_values_are_refused },
 	{ "--help and -V", test_help_and_version },
