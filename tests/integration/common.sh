@@ -12,6 +12,16 @@ WORK=${WORK:-$(mktemp -d /tmp/vfiofs-test.XXXXXX)}
 [ "${VFIOFS_IN_GUEST:-}" = 1 ] || { echo "run me in the guest: tests/guest/run.sh -- sh $0" >&2; exit 2; }
 [ -x "$VFIOFS" ] || { echo "$VFIOFS is not built (./autogen.sh && ./configure && make)" >&2; exit 2; }
 
+# VFIOFS_TEST_IOMMU=iommufd|type1 runs the scenarios' mounts through that
+# kernel interface (-o iommu=, before the scenario's own options, which win):
+#   tests/guest/run.sh --iommufd --env VFIOFS_TEST_IOMMU=iommufd -- sh tests/integration/all.sh
+# KERNEL_BACKEND and KERNEL_IOMMU are what `container` then says.
+case ${VFIOFS_TEST_IOMMU:-} in
+    iommufd) KERNEL_BACKEND=iommufd KERNEL_IOMMU=iommufd ;;
+    "" | type1 | auto) KERNEL_BACKEND=legacy KERNEL_IOMMU=type1v2 ;;
+    *) echo "VFIOFS_TEST_IOMMU is iommufd, type1 or auto, not '$VFIOFS_TEST_IOMMU'" >&2; exit 2 ;;
+esac
+
 is_mounted() { grep -q " $1 fuse.vfiofs " /proc/mounts; }
 is_dead() { ! kill -0 "$1" 2>/dev/null; }
 _mounted_or_dead() { is_mounted "$1" || is_dead "$2"; }
@@ -23,7 +33,8 @@ vfiofs_mount() {
     _vm_mnt=$1
     shift
     mkdir -p "$_vm_mnt"
-    $VFIOFS "$_vm_mnt" -f "$@" 2>"$_vm_mnt.log" &
+    # shellcheck disable=SC2086 # the option and its value as two words
+    $VFIOFS "$_vm_mnt" -f ${VFIOFS_TEST_IOMMU:+-o iommu=$VFIOFS_TEST_IOMMU} "$@" 2>"$_vm_mnt.log" &
     VFIOFS_PID=$!
     wait_until 30 _mounted_or_dead "$_vm_mnt" "$VFIOFS_PID" || return 1
     is_mounted "$_vm_mnt"

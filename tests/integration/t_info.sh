@@ -58,8 +58,8 @@ expect_eq "$bad" "" "lines without a value" && t_pass
 
 C=$M/container
 t_begin container-model-and-ranges
-expect_eq "$(info_value "$C" iommu)" type1v2 "IOMMU model" &&
-    expect_eq "$(info_value "$C" backend)" legacy backend &&
+expect_eq "$(info_value "$C" iommu)" "$KERNEL_IOMMU" "IOMMU model" &&
+    expect_eq "$(info_value "$C" backend)" "$KERNEL_BACKEND" backend &&
     grep -q '^page_sizes 0x[0-9a-f]*000$' "$C" &&
     grep -q '^iova_range 0x[0-9a-f]* 0x[0-9a-f]*$' "$C" && t_pass || t_fail "container: $(cat "$C")"
 

@@ -406,17 +406,19 @@ static const struct vfio_dma_space_ops iommufd_space_ops = {
 /*
  * -o iommu=auto picks type1 wherever the kernel offers the group/container
  * interface (its /dev/vfio/vfio exists), iommufd only where that is gone
- * and /dev/iommu is there: so auto never fails where type1 would have
- * worked (iommufd can: it counts locked memory per user, not per process,
- * and an ordinary user needs udev rules of its own for it), and a machine
- * with neither gets type1's advice (load vfio-pci).
+ * and /dev/iommu and /dev/vfio/devices are there: so auto never fails
+ * where type1 would have worked (iommufd can: it counts locked memory per
+ * user, not per process, and an ordinary user needs udev rules of its own
+ * for it), and a machine with neither gets type1's advice (load vfio-pci).
  */
 bool vfio_iommufd_auto_picks(void)
 {
 	g_autofree char *container = dev_path("vfio/vfio");
 	g_autofree char *iommu = dev_path("iommu");
+	g_autofree char *cdevs = dev_path("vfio/devices");
 
-	return !g_file_test(container, G_FILE_TEST_EXISTS) && g_file_test(iommu, G_FILE_TEST_EXISTS);
+	return !g_file_test(container, G_FILE_TEST_EXISTS) && g_file_test(iommu, G_FILE_TEST_EXISTS) &&
+	       g_file_test(cdevs, G_FILE_TEST_IS_DIR);
 }
 
 /* auto's answer, asked once: every kernel device of the mount goes the same way. */
@@ -427,8 +429,8 @@ static bool auto_choice(void)
 
 	if (g_once_init_enter(&once)) {
 		picks = vfio_iommufd_auto_picks();
-		g_info("-o iommu=auto: %s", picks ? "iommufd (no /dev/vfio/vfio, /dev/iommu is there)"
-						  : "type1 (/dev/vfio/vfio, or no /dev/iommu)");
+		g_info("-o iommu=auto: %s", picks ? "iommufd (no /dev/vfio/vfio; /dev/iommu is there)"
+						  : "type1 (/dev/vfio/vfio is there, or no iommufd)");
 		g_once_init_leave(&once, 1);
 	}
 	return picks;

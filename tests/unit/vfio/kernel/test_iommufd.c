@@ -54,7 +54,9 @@ static void test_auto_picks(void)
 	fake_dev("vfio/vfio", NULL);
 	CU_ASSERT_FALSE(vfio_iommufd_auto_picks());
 	fake_dev("vfio/devices/vfio0", NULL);
-	CU_ASSERT_FALSE(vfio_iommufd_auto_picks());  /* neither: type1's advice (load vfio-pci) */
+	CU_ASSERT_FALSE(vfio_iommufd_auto_picks());  /* no iommufd: type1's advice (load vfio-pci) */
+	fake_dev("iommu", NULL);
+	CU_ASSERT_FALSE(vfio_iommufd_auto_picks());  /* no VFIO at all: the same advice */
 }
 
 static void test_explicit_choice(void)
@@ -78,10 +80,13 @@ static void test_auto_is_decided_once(void)
 	struct vfio_container_options o = { .iommu = VFIO_IOMMU_AUTO };
 	int first, again;
 
-	fake_dev("iommu", NULL);
+	fake_dev("iommu", "vfio/devices/vfio0", NULL);
 	first = vfio_backend_for(&o, "0000:00:03.0");
 	CU_ASSERT_TRUE(first == index_of(&vfio_iommufd_backend) || first == index_of(&vfio_type1_backend));
-	fake_dev(first == index_of(&vfio_iommufd_backend) ? "vfio/vfio" : "iommu", NULL);
+	if (first == index_of(&vfio_iommufd_backend))
+		fake_dev("vfio/vfio", NULL);
+	else
+		fake_dev("iommu", "vfio/devices/vfio0", NULL);
 	again = vfio_backend_for(&o, "0000:00:04.0");
 	CU_ASSERT_EQUAL(again, first);
 	CU_ASSERT_EQUAL(vfio_backend_for(&o, "/run/x.sock"), index_of(&vfio_user_backend));
@@ -100,7 +105,7 @@ static int clean_up(void)
 }
 
 static CU_TestInfo tests[] = {
-	{ "auto picks iommufd only where /dev/vfio/vfio is gone and /dev/iommu is there", test_auto_picks },
+	{ "auto picks iommufd only where /dev/vfio/vfio is gone and iommufd is there", test_auto_picks },
 	{ "iommu=iommufd and iommu=type1 choose the backend of PCI addresses", test_explicit_choice },
 	{ "auto is decided once per process", test_auto_is_decided_once },
 	CU_TEST_INFO_NULL,
