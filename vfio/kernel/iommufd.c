@@ -85,39 +85,54 @@ static char *dev_path(const char *rel)
 
 static bool iommufd_open(struct vfio_backend *k, GError **err)
 {
-	g_autofree char *path = dev_path("iommu");
-	struct iommufd_ioas_alloc_arg alloc = { .size = sizeof(alloc) };
-	struct iommufd *f;
-
+	(void)err;
 	k->space.ops = &iommufd_space_ops;
 	k->space.priv = k;
 	k->space.name = "kernel iommufd";
+	k->priv = g_new0(struct iommufd, 1);
+	return true;
+}
+
+/*
+ * /dev/iommu and the mount's IOAS, opened with the first device rather
+ * than in open(): a refusal then names the device it fails, as the
+ * device's own refusals do.
+ */
+static bool open_ioas(struct vfio_backend *k, const char *dev, GError **err)
+{
+	g_autofree char *path = dev_path("iommu");
+	struct iommufd_ioas_alloc_arg alloc = { .size = sizeof(alloc) };
+	struct iommufd *f = k->priv;
+	int e;
+
+	if (k->fd >= 0)
+		return true;
 	k->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (k->fd < 0) {
-		int e = errno;
-
+		e = errno;
 		if (e == ENOENT || e == ENXIO || e == ENODEV)
 			vfio_set_error(err, ENODEV,
-				       "the kernel has no iommufd (%s is missing): it needs a kernel built "
-				       "with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (Linux 6.6 or later), "
-				       "or mount with -o iommu=type1", path);
+				       "%s: the kernel has no iommufd (%s is missing): it needs a kernel "
+				       "built with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV (Linux 6.6 or "
+				       "later), or mount with -o iommu=type1", dev, path);
 		else if (e == EACCES || e == EPERM)
 			vfio_set_error(err, EACCES,
-				       "no permission on %s: run as root, give your user read-write access "
-				       "to it (a udev rule, see the guide), or mount with -o iommu=type1",
-				       path);
+				       "%s: no permission on %s: run as root, give your user read-write "
+				       "access to it (a udev rule, see the guide), or mount with "
+				       "-o iommu=type1", dev, path);
 		else
-			vfio_set_error(err, e, "cannot open %s: %s", path, g_strerror(e));
+			vfio_set_error(err, e, "%s: cannot open %s: %s", dev, path, g_strerror(e));
 		return false;
 	}
 	if (ioctl(k->fd, IOMMUFD_IOAS_ALLOC, &alloc) < 0) {
-		vfio_set_error(err, errno, "cannot allocate an IO address space on %s: %s", path,
-			       g_strerror(errno));
+		e = errno;
+		vfio_set_error(err, e, "%s: cannot allocate an IO address space on %s: %s", dev, path,
+			       g_strerror(e));
+		close(k->fd);
+		k->fd = -1;
 		return false;
 	}
-	f = g_new0(struct iommufd, 1);
 	f->ioas = alloc.out_ioas_id;
-	k->priv = f;
 	return true;
 }
 
@@ -304,7 +319,7 @@ static bool iommufd_attach_device(struct vfio_backend *k, struct vfio_device *d,
 	int fd;
 
 	(void)source;  /* d->name is its canonical PCI address */
-	if (!vfio_sysfs_check_bound(d->name, err))
+	if (!vfio_sysfs_check_bound(d->name, err) || !open_ioas(k, d->name, err))
 		return false;
 	d->group = vfio_sysfs_iommu_group(d->name, err);
 	if (d->group < 0)
