@@ -280,6 +280,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_container_suite = {
+UNIT_SUITE(test_vfio_container_suite) = {
 	.pName = "container: one IOVA space over several DMA spaces", .pTests = tests,
 };
