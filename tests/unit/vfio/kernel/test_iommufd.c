@@ -111,6 +111,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_iommufd_suite = {
+UNIT_SUITE(test_vfio_iommufd_suite) = {
 	.pName = "iommufd backend choice", .pCleanupFunc = clean_up, .pTests = tests,
 };
