@@ -5,8 +5,11 @@
 # tests/user/), the kernel tier in a QEMU guest against the real kernel VFIO
 # driver (tests/kernel/), and then the daemon built with ASan and UBSan
 # through the user tier and the daemon-heavy kernel-tier scenarios
-# (tests/sanitize/). Ends with "N passed, N failed"; exits non-zero if any
-# test failed or none ran.
+# (tests/sanitize/), and last the kernel tier's DMA, interrupt, region,
+# hand-off and attach scenarios again under iommufd, on the testbed's own
+# guest kernel (built once per machine and cached: tests/guest/build-kernel.sh,
+# about 20 minutes the first time). Ends with "N passed, N failed"; exits
+# non-zero if any test failed or none ran.
 #   scripts/test.sh                 everything
 #   scripts/test.sh t_regions.sh    unit, fuzz, user tier and one kernel-tier scenario (no sanitizer run)
 set -uo pipefail
@@ -62,8 +65,23 @@ if [ "$#" = 0 ]; then
     if [ "$san_rc" != 0 ] && [ "$sf" = 0 ]; then sf=1; echo "sanitizer run failed (exit $san_rc)"; fi
 fi
 
-total_p=$((up + fp + hp + gp + sp))
-total_f=$((uf + ff + hf + gf + sf))
+# The same kernel scenarios through iommufd (-o iommu=iommufd injected by
+# tests/kernel/common.sh), and t_iommufd.sh's choice and refusals, on the
+# kernel that has it. VFIOFS_SKIP_IOMMUFD=1 leaves the stage out.
+ifd_p=0 ifd_f=0
+if [ "$#" = 0 ] && [ "${VFIOFS_SKIP_IOMMUFD:-0}" != 1 ]; then
+    IOMMUFD_SCENARIOS="t_iommufd.sh t_dma.sh t_irq.sh t_regions.sh t_irq_handoff.sh t_attach.sh t_info.sh t_map.sh t_vfio_user.sh"
+    # shellcheck disable=SC2086 # one scenario per word
+    bash tests/guest/run.sh --iommufd --timeout 2400 --env VFIOFS_TEST_IOMMU=iommufd -- \
+        sh tests/kernel/all.sh $IOMMUFD_SCENARIOS 2>&1 | tee "$log/iommufd"
+    iommufd_rc=${PIPESTATUS[0]}
+    read -r ifd_p ifd_f <<<"$(counts "$log/iommufd")"
+    : "${ifd_p:=0}" "${ifd_f:=0}"
+    if [ "$iommufd_rc" != 0 ] && [ "$ifd_f" = 0 ]; then ifd_f=1; echo "iommufd guest run failed (exit $iommufd_rc)"; fi
+fi
+
+total_p=$((up + fp + hp + gp + sp + ifd_p))
+total_f=$((uf + ff + hf + gf + sf + ifd_f))
 echo
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ] && [ "$total_p" -gt 0 ]
