@@ -237,9 +237,12 @@ static char *group_blockers(int group)
 }
 
 /*
- * Binds the device file to the iommufd.  Busy is asked again for a few
- * seconds: a mount that was just unmounted holds its devices for a moment
- * after umount(8) returns (as with the group files).
+ * Binds the device file to the iommufd.  The kernel says EBUSY when the
+ * device's group is open (type1) or the group is not viable, and EINVAL
+ * when another descriptor of the device file has it (another iommufd).
+ * Busy is asked again for a few seconds: a mount that was just unmounted
+ * holds its devices for a moment after umount(8) returns (as with the
+ * group files).
  */
 static bool bind_device(struct vfio_backend *k, struct vfio_device *d, int fd, const char *cdev,
 			GError **err)
@@ -253,6 +256,8 @@ static bool bind_device(struct vfio_backend *k, struct vfio_device *d, int fd, c
 		e = errno;
 		if (rc == 0)
 			return true;
+		if (e == EINVAL)
+			e = EBUSY;
 		if (e != EBUSY)
 			break;
 		/* Not viable: no point in waiting. */
