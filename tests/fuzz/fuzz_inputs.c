@@ -129,6 +129,7 @@ static void fuzz_options(const uint8_t *p, size_t n)
 		/* Mounting: a mount point, a source, and only valid values taken. */
 		if (!o.mountpoint || !o.source || o.fuse.mountpoint || o.umask > 0777 ||
 		    (o.intx_eoi != VFIOFS_INTX_EOI_BAR && o.intx_eoi != VFIOFS_INTX_EOI_MANUAL) ||
+		    (o.iommu != VFIO_IOMMU_AUTO && o.iommu != VFIO_IOMMU_TYPE1 && o.iommu != VFIO_IOMMU_IOMMUFD) ||
 		    (o.user_timeout_ms && (o.user_timeout_ms < 1000 || o.user_timeout_ms > 3600000)))
 			__builtin_trap();
 		for (guint i = 0; i < o.devices->len; i++)
