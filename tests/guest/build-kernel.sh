@@ -49,8 +49,11 @@ die() { say "error: $*"; exit 1; }
 
 [[ -r "$FRAGMENT" ]] || die "no configuration fragment $FRAGMENT"
 
-key_for() { # SRCVER -> the cache key of the kernel built from it
-    { cat "$FRAGMENT"; echo "source $1"; echo "recipe $RECIPE $LOCALVERSION"; } |
+# SRCVER -> the cache key of the kernel built from it: the fragment's
+# CONFIG_ lines (comments may change without a rebuild), the source
+# version and the recipe.
+key_for() {
+    { grep -E '^[[:space:]]*CONFIG_' "$FRAGMENT"; echo "source $1"; echo "recipe $RECIPE $LOCALVERSION"; } |
         sha256sum | cut -c1-16
 }
 
@@ -178,7 +181,7 @@ while IFS= read -r line; do
 done <"$FRAGMENT"
 [[ -z "$missing" ]] || die "the configuration does not hold:$missing"
 
-say "building (nice -n 15 make -j2; about 10 minutes on two cores, log $obj/build.log)"
+say "building (nice -n 15 make -j2; about 20 minutes on two busy cores, log $obj/build.log)"
 kmake -j2 bzImage modules >"$obj/build.log" 2>&1 || {
     tail -n 30 "$obj/build.log" >&2
     die "kernel build failed (log: $obj/build.log)"
