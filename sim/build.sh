@@ -1,0 +1,67 @@
+#!/bin/bash
+# Builds sim/'s Verilog endpoints behind the vfio-user bridge:
+#   bash sim/build.sh        last line: the path of the rtl_edu server binary
+# Installs missing Debian packages (scripts/deps.sh, as root), builds
+# libvfio-user as the host tier does (tests/vfio-user/build.sh: from
+# $LIBVFIO_USER_SRC, default ../shared/third_party/libvfio-user, into
+# $VFU_BUILD), then verilates and compiles each device into
+# $VFU_MODEL_DIR/sim/<device>/ (incremental: nothing happens when the
+# binaries are newer than their sources). Exits 77 with one line saying
+# what is missing when there is nothing to build from, 1 when a build fails.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd -P)
+. "$REPO/tests/vfio-user/paths.sh"
+VFU_COMMIT=efd091bce1c1c2da64a1a935911a7c2300c848b2
+
+if [ ! -f "$VFU_SRC/include/libvfio-user.h" ]; then
+    echo "sim: no libvfio-user source at $VFU_SRC: git clone https://github.com/nutanix/libvfio-user && git -C libvfio-user checkout $VFU_COMMIT, then LIBVFIO_USER_SRC=\$PWD/libvfio-user bash sim/build.sh"
+    exit 77
+fi
+if ! command -v verilator >/dev/null || ! command -v meson >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+        bash "$REPO/scripts/deps.sh" >&2
+    else
+        echo "sim: verilator or meson is missing: run bash scripts/deps.sh as root"
+        exit 77
+    fi
+fi
+
+out=$(bash "$REPO/tests/vfio-user/build.sh" 2>&1) || {
+    rc=$?
+    echo "$out"
+    exit "$rc"
+}
+src_real=$(cd "$VFU_SRC" && pwd -P)
+SIM_OUT=$VFU_MODEL_DIR/sim
+mkdir -p "$SIM_OUT"
+exec 9>"$SIM_OUT/.lock"
+flock 9
+
+# build_device NAME TOP: verilates sim/rtl/TOP.v with sim/devices/NAME.cpp and
+# the bridge into $SIM_OUT/NAME/NAME, unless that is newer than every input.
+build_device() {
+    local name=$1 top=$2 dir=$SIM_OUT/$1
+    local srcs=("$REPO/sim/rtl/$top.v" "$REPO/sim/devices/$name.cpp"
+                "$REPO/sim/bridge/bridge.cpp" "$REPO/sim/bridge/bridge.h"
+                "$VFU_LIB_BUILD/lib/libvfio-user.so")
+    local s fresh=1
+    for s in "${srcs[@]}"; do
+        [ -x "$dir/$name" ] && [ "$dir/$name" -nt "$s" ] || fresh=0
+    done
+    [ "$fresh" = 1 ] && return 0
+    mkdir -p "$dir"
+    # -D_Static_assert: libvfio-user's pci_caps headers use the C spelling.
+    if ! nice -n 10 verilator --cc --exe --build -j 2 --no-timing -Wall -O2 \
+        --top-module "$top" -Mdir "$dir" -o "$name" \
+        -CFLAGS "-O2 -Wall -Wextra -Werror -D_Static_assert=static_assert -I$src_real/include" \
+        -LDFLAGS "-L$VFU_LIB_BUILD/lib -Wl,-rpath,$VFU_LIB_BUILD/lib -lvfio-user" \
+        "$REPO/sim/rtl/$top.v" "$REPO/sim/devices/$name.cpp" "$REPO/sim/bridge/bridge.cpp" \
+        >"$dir/build.log" 2>&1; then
+        tail -n 30 "$dir/build.log"
+        echo "sim: building $name failed (log: $dir/build.log)"
+        exit 1
+    fi
+}
+build_device rtl_broken broken
+build_device rtl_edu edu
+echo "$SIM_OUT/rtl_edu/rtl_edu"
