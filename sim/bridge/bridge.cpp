@@ -22,6 +22,7 @@
 #include <cstring>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -544,6 +545,22 @@ usage(const char *argv0)
     exit(2);
 }
 
+/*
+ * SIGTERM and SIGINT arrive through a signalfd, so they must be blocked in
+ * every thread; Verilator's context starts a thread of its own before a
+ * device's main() reaches sim_serve(), so block them before main() runs.
+ */
+__attribute__((constructor)) void
+block_stop_signals()
+{
+    sigset_t sigs;
+
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+}
+
 } // namespace
 
 int
@@ -590,7 +607,7 @@ sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports)
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
     int sig_fd;
-    if (sigprocmask(SIG_BLOCK, &sigs, nullptr) != 0 || (sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
+    if (pthread_sigmask(SIG_BLOCK, &sigs, nullptr) != 0 || (sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
         say(b, "signals: %s", strerror(errno));
         return 1;
     }

@@ -24,7 +24,7 @@
 module edu #(
     // Cycles a factorial takes before its multiplications: long enough for a
     // driver to see the busy bit, as with QEMU's thread.
-    parameter int FACT_DELAY = 20000
+    parameter int FACT_DELAY = 100000
 ) (
     input  logic        clk,
     input  logic        rst,
@@ -164,7 +164,7 @@ module edu #(
     end
 
     // ---- factorial -------------------------------------------------------
-    assign fact_done = computing && fact_wait == 0 && fact_n == 0;
+    assign fact_done = computing && fact_wait == 0 && (fact_n == 0 || fact_acc == 0);
 
     always_ff @(posedge clk) begin
         if (rst) begin
@@ -226,7 +226,9 @@ module edu #(
             if (computing) begin
                 if (fact_wait != 0)
                     fact_wait <= fact_wait - 1;
-                else if (fact_n != 0) begin
+                // Once the product is 0 modulo 2^32 (n >= 34) it stays 0:
+                // done early, so that a large n is not 2^32 cycles of busy.
+                else if (fact_n != 0 && fact_acc != 0) begin
                     fact_acc <= fact_acc * fact_n;
                     fact_n <= fact_n - 1;
                 end else begin
