@@ -105,7 +105,7 @@ dma_transfer(bridge &b, bool to_host)
     auto a = (vfu_dma_addr_t)(uintptr_t)b.dma_addr;
 
     b.n_dma++;
-    if (vfu_addr_to_sgl(b.ctx, a, b.dma_len, b.sg, 1, prot) != 1) {
+    if (b.ctx == nullptr || vfu_addr_to_sgl(b.ctx, a, b.dma_len, b.sg, 1, prot) != 1) {
         if (b.verbose) {
             say(b, "DMA %s of %u bytes at %#llx: not in one client mapping", to_host ? "write" : "read",
                 b.dma_len, (unsigned long long)b.dma_addr);
@@ -502,7 +502,7 @@ serve(bridge &b, int sig_fd)
     bool attached = false;
 
     for (;;) {
-        bool busy = model_busy(b);
+        bool busy = attached && model_busy(b);
         struct pollfd pf[2] = {
             { vfu_get_poll_fd(b.ctx), POLLIN, 0 },
             { sig_fd, POLLIN, 0 },
@@ -532,7 +532,8 @@ serve(bridge &b, int sig_fd)
                 attached = false;
             }
         }
-        for (unsigned i = 0; i < BATCH && model_busy(b); i++) {
+        /* Without a client nothing clocks: nobody to talk to, no core held. */
+        for (unsigned i = 0; attached && i < BATCH && model_busy(b); i++) {
             clock_cycle(b);
         }
     }
