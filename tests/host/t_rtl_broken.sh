@@ -3,7 +3,8 @@
 # bridge's cycle bound (and a log line naming the address), one that floods
 # DMA requests and one that raises an interrupt storm keep their own
 # directories busy, while a bystander vfu_edu in the same mount keeps
-# answering registers, DMA and interrupts; then the mount comes down cleanly.
+# answering registers, DMA and interrupts; then the mount comes down cleanly;
+# a client killed mid-flood leaves a reset model for the next one.
 . tests/host/common.sh
 . tests/host/rtl.sh
 
@@ -61,6 +62,24 @@ echo off >"$M/storm/irq"
 # ---- the mount comes down cleanly ----
 w64 "$M/flood/bar0" 0 0
 vfiofs_umount "$M" && ok "unmount: the daemon exits 0" || not_ok "unmount"
+
+# ---- a client that disappears mid-DMA: the bridge resets the model and
+# serves the next one ----
+vfiofs_mount "$M" -o "vfio_user=$WORK/flood.sock,vfio_user_dma=message" || not_ok "remount: $(cat "$M.log")"
+truncate -s 4096 "$M/dma/f"
+w64 "$M/flood/bar0" 0 "$(iova_of "$M/dma/f")"
+wait_until 10 _flooded || not_ok "flood: not flooding before the kill"
+resets=$(grep -c "reset (client gone)" "$WORK/flood.log")
+{ kill -KILL "${DAEMON_PID[$M]}"; wait "${DAEMON_PID[$M]}"; } 2>/dev/null
+_forget_pid "${DAEMON_PID[$M]}"
+fusermount3 -uz "$M"
+_reset_seen() { [ "$(grep -c "reset (client gone)" "$WORK/flood.log")" -gt "$resets" ]; }
+wait_until 10 _reset_seen && ok "daemon killed mid-flood: the bridge reset the model" ||
+    not_ok "no reset after the client died: $(tail -n 3 "$WORK/flood.log")"
+unset "DAEMON_PID[$M]"
+vfiofs_mount "$M" -o "vfio_user=$WORK/flood.sock,vfio_user_dma=message" || not_ok "mount after the kill: $(cat "$M.log")"
+expect_eq "the next client finds a fresh model (DMA address 0)" "$(r64 "$M/flood/bar0" 0)" 0x0000000000000000
+vfiofs_umount "$M" || not_ok "unmount after the kill"
 for mode in hang flood storm; do
     server_stop "$mode"
 done

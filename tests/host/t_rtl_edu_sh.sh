@@ -27,7 +27,7 @@ for dma in fd message; do
     vfiofs_umount "$M" || not_ok "unmount: $(cat "$M.log")"
 done
 
-vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock" || { not_ok "mount: $(cat "$M.log")"; exit 1; }
+vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock,iova_max=0xfffffff" || { not_ok "mount: $(cat "$M.log")"; exit 1; }
 timeout 120 python3 tests/lib/edu_probe.py "$M/edu" >"$WORK/probe.out" 2>&1
 if diff -u "$EDU_PROBE_GOLDEN" "$WORK/probe.out" >"$WORK/diff"; then
     ok "edu_probe.py on rtl_edu prints what QEMU's edu gave ($(wc -l <"$WORK/probe.out") probes)"
