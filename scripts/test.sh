@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what is missing, builds, and runs every test: the CUnit unit
 # tests on the host, the libFuzzer targets (tests/fuzz/, briefly), the host
-# tier (vfio-user devices served by libvfio-user models, tests/host/), the
+# tier (vfio-user devices served by libvfio-user models and by sim/'s
+# Verilated RTL, which tests/host/all.sh builds with sim/build.sh), the
 # integration suite in a QEMU guest against the real kernel VFIO driver, and
 # then the daemon built with ASan and UBSan through the host tier and the
 # daemon-heavy guest scenarios (tests/sanitize/). Ends with
