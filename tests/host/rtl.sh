@@ -19,11 +19,7 @@ rtl_start() {
         _has_ready "$WORK/$name.out"
 }
 
-_rtl_dma_idle() { local c; c=$(r32 "$1/bar0" 0x98) && [ "${c:0:2}" = 0x ] && [ $((c & 1)) = 0 ]; }
-rtl_dma() {
-    w64 "$1/bar0" 0x80 "$2" && w64 "$1/bar0" 0x88 "$3" && w64 "$1/bar0" 0x90 "$4" &&
-        w64 "$1/bar0" 0x98 "$5" && wait_until 10 _rtl_dma_idle "$1"
-}
+rtl_dma() { python3 "$REPO/tests/host/rtl_edu.py" dma "$1" "$2" "$3" "$4" "$5"; }
 
 # rtl_counts NAME: the server's DMA counters from its exit line (after server_stop).
 rtl_counts() { sed -n 's/.*dma requests \([0-9]*\) (\([0-9]*\) by message, \([0-9]*\) direct, \([0-9]*\) failed).*/\1 \2 \3 \4/p' "$WORK/$1.log" | tail -n 1; }

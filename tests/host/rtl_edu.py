@@ -1,6 +1,6 @@
 """Checks of the RTL edu (sim/rtl/edu.v behind sim/'s bridge) through a
 vfiofs mount that need timing or the irq file, one per call:
-    python3 tests/host/rtl_edu.py CASE DEVICE_DIR
+    python3 tests/host/rtl_edu.py CASE DEVICE_DIR [ARG...]
 Prints nothing and exits 0 when the check holds; otherwise prints why and
 exits 1. Every wait is bounded (alarms, select with a timeout).
 """
@@ -122,11 +122,26 @@ def dma_irq(dev):
         irq_cmd(dev, "off\n")
 
 
+def dma(dev, src, dst, count, cmd):
+    """One transfer of the DMA engine (arguments as numbers), waited for:
+    the four registers, then 0x98 until bit 0 clears."""
+    fd = os.open(dev + "/bar0", os.O_RDWR)
+    try:
+        for off, val in ((0x80, src), (0x88, dst), (0x90, count), (0x98, cmd)):
+            os.pwrite(fd, struct.pack("<Q", int(val, 0) & (2**64 - 1)), off)
+        end = time.monotonic() + WAIT
+        while struct.unpack("<I", os.pread(fd, 4, 0x98))[0] & 1:
+            check(time.monotonic() < end, "DMA still busy after %d s" % WAIT)
+            time.sleep(0.001)
+    finally:
+        os.close(fd)
+
+
 def main():
     signal.signal(signal.SIGALRM, on_alarm)
     case, dev = sys.argv[1], sys.argv[2]
     try:
-        globals()[case](dev)
+        globals()[case](dev, *sys.argv[3:])
     except (Fail, OSError) as e:
         print("%s: %s" % (case, e))
         sys.exit(1)
