@@ -49,6 +49,10 @@ struct bridge {
     bool verbose = false;
     bool free_running = false;
     uint64_t max_cycles = DEFAULT_MAX_CYCLES;
+    /* --step-cycles: simulated time advances only with the client's
+     * accesses, at most this many cycles after each (0: freely). */
+    uint64_t step_cycles = 0;
+    uint64_t step_left = 0;
 
     uint64_t cycles = 0;
     uint32_t last_msi = 0;
@@ -259,6 +263,9 @@ clock_cycle(bridge &b)
 bool
 model_busy(const bridge &b)
 {
+    if (b.step_cycles != 0 && b.step_left == 0) {
+        return false;
+    }
     return b.free_running || !*b.p->idle || b.dma != bridge::DMA_NONE;
 }
 
@@ -366,6 +373,7 @@ bar_access(unsigned bar, vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset,
         }
         pos += n;
     }
+    b.step_left = b.step_cycles;
     return count;
 }
 
@@ -535,6 +543,9 @@ serve(bridge &b, int sig_fd)
         /* Without a client nothing clocks: nobody to talk to, no core held. */
         for (unsigned i = 0; attached && i < BATCH && model_busy(b); i++) {
             clock_cycle(b);
+            if (b.step_left > 0) {
+                b.step_left--;
+            }
         }
     }
 }
@@ -542,7 +553,8 @@ serve(bridge &b, int sig_fd)
 void
 usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-v] [--intx] [--max-cycles N] [--free-running] SOCKET\n", argv0);
+    fprintf(stderr, "usage: %s [-v] [--intx] [--max-cycles N] [--step-cycles N] [--free-running] SOCKET\n",
+            argv0);
     exit(2);
 }
 
@@ -572,6 +584,7 @@ sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports)
         { "intx", no_argument, nullptr, 'i' },
         { "max-cycles", required_argument, nullptr, 'm' },
         { "free-running", no_argument, nullptr, 'f' },
+        { "step-cycles", required_argument, nullptr, 's' },
         { nullptr, 0, nullptr, 0 },
     };
     static bridge b;
@@ -586,13 +599,14 @@ sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports)
         case 'v': b.verbose = true; break;
         case 'i': intx_mode = true; break;
         case 'f': b.free_running = true; break;
-        case 'm': {
+        case 'm':
+        case 's': {
             char *end;
             unsigned long long n = strtoull(optarg, &end, 0);
             if (*end != '\0' || n == 0) {
                 usage(argv[0]);
             }
-            b.max_cycles = n;
+            (opt == 'm' ? b.max_cycles : b.step_cycles) = n;
             break;
         }
         default: usage(argv[0]);

@@ -90,7 +90,8 @@ struct sim_ports {
 /*
  * Serves the device: parses the common options (argv), listens on the
  * socket, prints "ready", and runs until SIGTERM/SIGINT. Returns the exit
- * status. Options: [-v] [--intx] [--max-cycles N] [--free-running] SOCKET
+ * status. Options: [-v] [--intx] [--max-cycles N] [--step-cycles N]
+ * [--free-running] SOCKET
  */
 int sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports);
 

@@ -1,7 +1,7 @@
 /*
  * rtl_edu: the Verilog edu (sim/rtl/edu.v) served over vfio-user.
  *
- *     rtl_edu [-v] [--intx] [--max-cycles N] [--free-running] SOCKET
+ *     rtl_edu [-v] [--intx] [--max-cycles N] [--step-cycles N] [--free-running] SOCKET
  *
  * The declaration below is QEMU 7.2's edu as a guest sees it: 1234:11e8,
  * subsystem 1af4:1100, revision 0x10, class 0xff0000, BAR0 1 MiB of MMIO,

@@ -25,8 +25,9 @@ def factorial_busy(dev):
     """The busy bit is seen right after the write; a write to 0x08 while busy
     is ignored; 13! wraps at 32 bits as in QEMU's edu; 0! is 1."""
     write32(dev, 0x20, 0)
-    # One descriptor for the write and the read: the factorial's delay is
-    # 100000 cycles (about 15 ms of a busy simulation), the read must come first.
+    # Run against rtl_edu --step-cycles 20000: the model advances at most
+    # 20000 cycles after an access and the factorial's delay is 100000, so
+    # the read after the write sees busy whatever the machine's load.
     fd = os.open(dev + "/bar0", os.O_RDWR)
     try:
         os.pwrite(fd, struct.pack("<I", 12), 0x08)
