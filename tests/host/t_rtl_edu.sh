@@ -22,6 +22,14 @@ expect_eq "config: subsystem 1af4:1100, revision 0x10, class 0xff0000" \
 expect_eq "config: interrupt pin INTA#" "$(file_hex "$D/config" 0x3d 1)" 01
 expect_eq "BAR0 is 1 MiB" "$(stat -c %s "$B")" 1048576
 
+# ---- idle: attached, nobody talking, the bridge sleeps instead of clocking ----
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+t0=$(cpu_ticks "${SERVER_PID[edu]}")
+sleep 1
+t1=$(cpu_ticks "${SERVER_PID[edu]}")
+[ $((t1 - t0)) -le 5 ] && ok "idle: the server used $((t1 - t0)) clock ticks of CPU in 1 s (sleeps on its socket)" ||
+    not_ok "idle: the server used $((t1 - t0)) ticks of CPU in 1 s"
+
 # ---- registers, 4-byte ----
 expect_eq "0x00 ident" "$(r32 "$B" 0x00)" 0x010000ed
 expect_eq "0x00 ident the shell way (dd)" "$(dd_r32 "$B" 0x00)" 0x010000ed
