@@ -17,11 +17,20 @@ if [ ! -f "$VFU_SRC/include/libvfio-user.h" ]; then
     echo "sim: no libvfio-user source at $VFU_SRC: git clone https://github.com/nutanix/libvfio-user && git -C libvfio-user checkout $VFU_COMMIT, then LIBVFIO_USER_SRC=\$PWD/libvfio-user bash sim/build.sh"
     exit 77
 fi
-if ! command -v verilator >/dev/null || ! command -v meson >/dev/null; then
+# What the build needs (Debian packages in scripts/deps.sh): installed when
+# missing and we are root, else one line saying so.
+have_all() {
+    local t
+    for t in verilator meson ninja g++ make pkg-config; do
+        command -v "$t" >/dev/null || return 1
+    done
+    pkg-config --exists json-c cmocka
+}
+if ! have_all; then
     if [ "$(id -u)" = 0 ]; then
         bash "$REPO/scripts/deps.sh" >&2
     else
-        echo "sim: verilator or meson is missing: run bash scripts/deps.sh as root"
+        echo "sim: build tools are missing (verilator, meson, ninja, json-c, cmocka): run bash scripts/deps.sh as root"
         exit 77
     fi
 fi
