@@ -1,6 +1,10 @@
 #!/bin/bash
 # Builds sim/'s Verilog endpoints behind the vfio-user bridge:
 #   bash sim/build.sh        last line: the path of the rtl_edu server binary
+#   bash sim/build.sh NAME TOP.v MAIN.cpp [MORE.v|.cpp ...]
+#                            your own endpoint (module TOP, the name of the
+#                            first file) with its main(); last line: the
+#                            path of the server binary NAME
 # Installs missing Debian packages (scripts/deps.sh, as root), builds
 # libvfio-user as the host tier does (tests/vfio-user/build.sh: from
 # $LIBVFIO_USER_SRC, default ../shared/third_party/libvfio-user, into
@@ -46,12 +50,14 @@ mkdir -p "$SIM_OUT"
 exec 9>"$SIM_OUT/.lock"
 flock 9
 
-# build_device NAME TOP: verilates sim/rtl/TOP.v with sim/devices/NAME.cpp and
-# the bridge into $SIM_OUT/NAME/NAME, unless that is newer than every input.
+# build_device NAME TOP FILE...: verilates FILE... (Verilog and C++, TOP the
+# top module) with the bridge into $SIM_OUT/NAME/NAME, unless that is newer
+# than every input.
 build_device() {
     local name=$1 top=$2 dir=$SIM_OUT/$1
-    local srcs=("$REPO/sim/rtl/$top.v" "$REPO/sim/devices/$name.cpp"
-                "$REPO/sim/bridge/bridge.cpp" "$REPO/sim/bridge/bridge.h"
+    shift 2
+    local files=("$@")
+    local srcs=("${files[@]}" "$REPO/sim/bridge/bridge.cpp" "$REPO/sim/bridge/bridge.h"
                 "$VFU_LIB_BUILD/lib/libvfio-user.so")
     local s fresh=1
     for s in "${srcs[@]}"; do
@@ -64,13 +70,27 @@ build_device() {
         --top-module "$top" -Mdir "$dir" -o "$name" \
         -CFLAGS "-O2 -Wall -Wextra -Werror -D_Static_assert=static_assert -I$src_real/include" \
         -LDFLAGS "-L$VFU_LIB_BUILD/lib -Wl,-rpath,$VFU_LIB_BUILD/lib -lvfio-user" \
-        "$REPO/sim/rtl/$top.v" "$REPO/sim/devices/$name.cpp" "$REPO/sim/bridge/bridge.cpp" \
+        -CFLAGS "-I$REPO/sim/bridge" "${files[@]}" "$REPO/sim/bridge/bridge.cpp" \
         >"$dir/build.log" 2>&1; then
         tail -n 30 "$dir/build.log"
         echo "sim: building $name failed (log: $dir/build.log)"
         exit 1
     fi
 }
-build_device rtl_broken broken
-build_device rtl_edu edu
+if [ $# -ge 3 ]; then
+    name=$1
+    shift
+    files=()
+    for f in "$@"; do
+        [ -f "$f" ] || { echo "sim: $f: no such file"; exit 1; }
+        files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
+    done
+    top=$(basename "${files[0]}")
+    build_device "$name" "${top%.*}" "${files[@]}"
+    echo "$SIM_OUT/$name/$name"
+    exit 0
+fi
+[ $# = 0 ] || { echo "usage: bash sim/build.sh [NAME TOP.v MAIN.cpp [MORE...]]" >&2; exit 2; }
+build_device rtl_broken broken "$REPO/sim/rtl/broken.v" "$REPO/sim/devices/rtl_broken.cpp"
+build_device rtl_edu edu "$REPO/sim/rtl/edu.v" "$REPO/sim/devices/rtl_edu.cpp"
 echo "$SIM_OUT/rtl_edu/rtl_edu"
