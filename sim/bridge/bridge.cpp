@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
@@ -65,13 +66,28 @@ struct bridge {
     bool rsp_err = false;
 
     /* DMA: at most one request in flight. */
-    enum { DMA_NONE, DMA_WBEATS, DMA_RBEATS, DMA_RSP } dma = DMA_NONE;
+    /* DMA_XFER: the data is ready to move (a write's beats are in) and
+     * waits for a moment when moving it is safe (dma_may_move). */
+    enum { DMA_NONE, DMA_WBEATS, DMA_XFER, DMA_RBEATS, DMA_RSP } dma = DMA_NONE;
+    bool dma_to_host = false;
+    bool dma_direct = false;    /* the client mapped it with a descriptor */
     uint64_t dma_addr = 0;
     uint32_t dma_len = 0;
     uint32_t dma_beat = 0;
     bool dma_err = false;
     uint8_t dma_buf[DMA_MAX + 8];
     dma_sg_t *sg = nullptr;
+
+    /* Inside a client's region access (the client waits for our reply). */
+    bool in_access = false;
+    /* The client's link has a second socket for our requests (twin_socket). */
+    bool twin = false;
+    /* libvfio-user dropped the client (reset_cb with LOST_CONN), possibly
+     * inside a DMA transfer: the loop must attach the next one. */
+    bool client_gone = false;
+    /* Counts model resets: a transfer during which libvfio-user dropped the
+     * client (and so reset the model) must not touch the new state. */
+    uint64_t resets = 0;
 
     /* counters, logged at exit */
     uint64_t n_dma = 0, n_dma_msg = 0, n_dma_direct = 0, n_dma_err = 0, n_irq = 0;
@@ -101,42 +117,75 @@ log_cb(vfu_ctx_t *ctx, int level, const char *msg)
 
 /* ---- DMA: one request of the endpoint, one libvfio-user transfer ------ */
 
-/* Runs the transfer the endpoint asked for; false when it failed. */
+/*
+ * Whether the client negotiated a second socket for the server's requests
+ * (twin_socket). libvfio-user does not say, so look: its end of that
+ * socketpair is our only unnamed AF_UNIX socket (the listening socket and
+ * the accepted connection carry the socket's path).
+ */
 bool
-dma_transfer(bridge &b, bool to_host)
+link_has_twin_socket()
 {
-    int prot = to_host ? PROT_WRITE : PROT_READ;
-    auto a = (vfu_dma_addr_t)(uintptr_t)b.dma_addr;
+    DIR *d = opendir("/proc/self/fd");
+    bool found = false;
 
-    b.n_dma++;
-    if (b.ctx == nullptr || vfu_addr_to_sgl(b.ctx, a, b.dma_len, b.sg, 1, prot) != 1) {
-        if (b.verbose) {
-            say(b, "DMA %s of %u bytes at %#llx: not in one client mapping", to_host ? "write" : "read",
-                b.dma_len, (unsigned long long)b.dma_addr);
+    if (d == nullptr) {
+        return false;
+    }
+    while (struct dirent *e = readdir(d)) {
+        int fd = atoi(e->d_name);
+        struct sockaddr_un sa = {};
+        socklen_t len = sizeof(sa);
+
+        if (e->d_name[0] == '.' || fd == dirfd(d)) {
+            continue;
         }
-        return false;
+        if (getsockname(fd, reinterpret_cast<struct sockaddr *>(&sa), &len) == 0 &&
+            sa.sun_family == AF_UNIX && len <= sizeof(sa_family_t)) {
+            found = true;
+        }
     }
-    bool direct = vfu_sg_is_mappable(b.ctx, b.sg);
-    int r = to_host ? vfu_sgl_write(b.ctx, b.sg, 1, b.dma_buf, VFU_SGL_DIRECT_ACCESS)
-                    : vfu_sgl_read(b.ctx, b.sg, 1, b.dma_buf, VFU_SGL_DIRECT_ACCESS);
+    closedir(d);
+    return found;
+}
+
+/*
+ * A DMA_READ/DMA_WRITE message is safe while the client waits for our reply
+ * to one of its accesses, or at any time over a twin socket; without one,
+ * a message sent while the client sends a request of its own breaks the
+ * connection (libvfio-user issue 279). A direct copy is always safe.
+ */
+bool
+dma_may_move(const bridge &b)
+{
+    return b.dma_direct || b.in_access || b.twin;
+}
+
+/* Moves the data of the endpoint's request; false when that failed. */
+bool
+dma_move(bridge &b)
+{
+    int r = b.dma_to_host ? vfu_sgl_write(b.ctx, b.sg, 1, b.dma_buf, VFU_SGL_DIRECT_ACCESS)
+                          : vfu_sgl_read(b.ctx, b.sg, 1, b.dma_buf, VFU_SGL_DIRECT_ACCESS);
     if (r != 0) {
-        say(b, "DMA %s of %u bytes at %#llx failed: %s", to_host ? "write" : "read", b.dma_len,
-            (unsigned long long)b.dma_addr, strerror(errno));
+        say(b, "DMA %s of %u bytes at %#llx failed: %s", b.dma_to_host ? "write" : "read",
+            b.dma_len, (unsigned long long)b.dma_addr, strerror(errno));
         return false;
     }
-    (direct ? b.n_dma_direct : b.n_dma_msg)++;
+    (b.dma_direct ? b.n_dma_direct : b.n_dma_msg)++;
     return true;
 }
 
-/* The endpoint's request was taken at this edge: check it, start it. */
+/* The endpoint's request was taken at this edge: check it and find its memory. */
 void
 dma_request(bridge &b)
 {
     b.dma_addr = *b.p->dma_req_addr;
     b.dma_len = *b.p->dma_req_len;
+    b.dma_to_host = *b.p->dma_req_write;
     b.dma_beat = 0;
     b.dma_err = false;
-    bool to_host = *b.p->dma_req_write;
+    b.n_dma++;
     if (b.dma_len == 0 || b.dma_len > DMA_MAX ||
         (b.dma_addr & (DMA_MAX - 1)) + b.dma_len > DMA_MAX) {
         say(b, "DMA request at %#llx of %u bytes refused: 1 to 4096 bytes within one 4 KiB page",
@@ -145,12 +194,19 @@ dma_request(bridge &b)
         b.dma = bridge::DMA_RSP;
         return;
     }
-    if (to_host) {
-        b.dma = bridge::DMA_WBEATS;
+    int prot = b.dma_to_host ? PROT_WRITE : PROT_READ;
+    auto a = (vfu_dma_addr_t)(uintptr_t)b.dma_addr;
+    if (b.ctx == nullptr || vfu_addr_to_sgl(b.ctx, a, b.dma_len, b.sg, 1, prot) != 1) {
+        if (b.verbose) {
+            say(b, "DMA %s of %u bytes at %#llx: not in one client mapping",
+                b.dma_to_host ? "write" : "read", b.dma_len, (unsigned long long)b.dma_addr);
+        }
+        b.dma_err = true;
+        b.dma = bridge::DMA_RSP;
         return;
     }
-    b.dma_err = !dma_transfer(b, false);
-    b.dma = b.dma_err ? bridge::DMA_RSP : bridge::DMA_RBEATS;
+    b.dma_direct = vfu_sg_is_mappable(b.ctx, b.sg);
+    b.dma = b.dma_to_host ? bridge::DMA_WBEATS : bridge::DMA_XFER;
 }
 
 /* ---- the clock --------------------------------------------------------- */
@@ -218,13 +274,22 @@ clock_cycle(bridge &b)
             memcpy(b.dma_buf + at, &wbeat, 8);
             b.dma_beat++;
             if (b.dma_beat * 8 >= b.dma_len) {
-                b.dma_err = !dma_transfer(b, true);
-                b.dma = bridge::DMA_RSP;
+                b.dma = bridge::DMA_XFER;
             }
         }
         break;
     default:
         break;
+    }
+    if (b.dma == bridge::DMA_XFER && dma_may_move(b)) {
+        uint64_t gen = b.resets;
+        bool moved = dma_move(b);
+        if (gen != b.resets) {
+            return;             /* the client went away inside it: reset already */
+        }
+        b.dma_err = !moved;
+        b.dma_beat = 0;
+        b.dma = b.dma_err || b.dma_to_host ? bridge::DMA_RSP : bridge::DMA_RBEATS;
     }
     if (b.dma == bridge::DMA_RBEATS) {
         if (b.dma_beat * 8 < b.dma_len) {
@@ -266,6 +331,9 @@ model_busy(const bridge &b)
     if (b.step_cycles != 0 && b.step_left == 0) {
         return false;
     }
+    if (b.dma == bridge::DMA_XFER && !dma_may_move(b)) {
+        return false;           /* until the client's next access */
+    }
     return b.free_running || !*b.p->idle || b.dma != bridge::DMA_NONE;
 }
 
@@ -275,6 +343,8 @@ model_reset(bridge &b)
 {
     sim_ports &p = *b.p;
 
+    b.resets++;
+    b.dma = bridge::DMA_NONE;   /* first: the reset cycles must not start a transfer */
     *p.mmio_req_valid = 0;
     *p.mmio_rsp_ready = 1;
     *p.dma_req_ready = 1;
@@ -343,6 +413,9 @@ bar_access(unsigned bar, vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset,
     bridge &b = *static_cast<bridge *>(vfu_get_private(ctx));
     uint64_t budget = b.max_cycles;
     uint64_t pos = offset, end = offset + count;
+    ssize_t ret = count;
+
+    b.in_access = true;
 
     while (pos < end) {
         uint64_t word = pos & ~7ull;
@@ -358,23 +431,31 @@ bar_access(unsigned bar, vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset,
             say(b, "BAR%u %s of %zu bytes at %#llx: no %s within %llu cycles", bar,
                 is_write ? "write" : "read", count, (unsigned long long)pos,
                 is_write ? "acceptance" : "response", (unsigned long long)b.max_cycles);
-            errno = EIO;
-            return -1;
+            ret = -1;
+            break;
         }
         if (!is_write && b.rsp_err) {
             if (b.verbose) {
                 say(b, "BAR%u read at %#llx: error response", bar, (unsigned long long)pos);
             }
-            errno = EIO;
-            return -1;
+            ret = -1;
+            break;
         }
         if (!is_write) {
             memcpy(buf + (pos - offset), reinterpret_cast<uint8_t *>(&data) + lane, n);
         }
         pos += n;
     }
+    /* A transfer that waited for this access moves before the reply. */
+    if (b.dma == bridge::DMA_XFER) {
+        clock_cycle(b);
+    }
+    b.in_access = false;
     b.step_left = b.step_cycles;
-    return count;
+    if (ret < 0) {
+        errno = EIO;
+    }
+    return ret;
 }
 
 template <unsigned BAR>
@@ -395,6 +476,9 @@ reset_cb(vfu_ctx_t *ctx, vfu_reset_type_t type)
 {
     bridge &b = *static_cast<bridge *>(vfu_get_private(ctx));
 
+    if (type == VFU_RESET_LOST_CONN) {
+        b.client_gone = true;
+    }
     if (b.verbose || type == VFU_RESET_LOST_CONN) {
         say(b, "reset (%s)", type == VFU_RESET_LOST_CONN ? "client gone" :
             type == VFU_RESET_PCI_FLR ? "FLR" : "device reset");
@@ -510,6 +594,10 @@ serve(bridge &b, int sig_fd)
     bool attached = false;
 
     for (;;) {
+        if (b.client_gone) {
+            attached = false;   /* the model was reset with it */
+            b.client_gone = false;
+        }
         bool busy = attached && model_busy(b);
         struct pollfd pf[2] = {
             { vfu_get_poll_fd(b.ctx), POLLIN, 0 },
@@ -529,8 +617,11 @@ serve(bridge &b, int sig_fd)
             if (!attached) {
                 if (vfu_attach_ctx(b.ctx) == 0) {
                     attached = true;
+                    b.client_gone = false;
+                    b.twin = link_has_twin_socket();
                     if (b.verbose) {
-                        say(b, "client attached");
+                        say(b, "client attached (%s)", b.twin ? "twin socket: DMA messages at any time"
+                            : "no twin socket: DMA messages only during an access");
                     }
                 } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
                     say(b, "attach: %s", strerror(errno));
@@ -541,7 +632,7 @@ serve(bridge &b, int sig_fd)
             }
         }
         /* Without a client nothing clocks: nobody to talk to, no core held. */
-        for (unsigned i = 0; attached && i < BATCH && model_busy(b); i++) {
+        for (unsigned i = 0; attached && i < BATCH && model_busy(b) && !b.client_gone; i++) {
             clock_cycle(b);
             if (b.step_left > 0) {
                 b.step_left--;

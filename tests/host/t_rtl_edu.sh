@@ -2,9 +2,9 @@
 # mount: every register and width rule of QEMU 7.2's edu as seen through
 # VFIO, factorial, interrupts (MSI, and INTx with --intx), DMA both ways by
 # messages (-o vfio_user_dma=message) and directly (descriptors) with
-# content checks, one bridge request per 4 KiB page, the 28-bit RAM mask,
-# failing transfers, reset, a client going away; the busy bit under a
-# stepped clock (--step-cycles).
+# content checks, also over a link without descriptors (socat), one bridge
+# request per 4 KiB page, the 28-bit RAM mask, failing transfers, reset, a
+# client going away; the busy bit under a stepped clock (--step-cycles).
 . tests/host/common.sh
 . tests/host/rtl.sh
 
@@ -160,6 +160,26 @@ A=$(iova_of "$M/dma/a")
 BB=$(iova_of "$M/dma/b")
 dma_round "messages"
 vfiofs_umount "$M"
+
+# ---- a link without descriptors (a socat relay, as over ssh): no twin
+# socket, so the bridge sends its DMA messages only while the client waits
+# for an access; a driver that polls 0x98 moves the data ----
+socat -b 262144 "UNIX-LISTEN:$WORK/relay.sock,fork" "UNIX-CONNECT:$WORK/edu.sock" 2>"$WORK/socat.log" &
+SERVER_PID[socat]=$!
+echo "${SERVER_PID[socat]}" >>"$WORK/pids"
+if wait_until 10 _sock_or_dead "$WORK/relay.sock" "${SERVER_PID[socat]}" &&
+    vfiofs_mount "$M" -o "vfio_user=$WORK/relay.sock,iova_max=0xfffffff"; then
+    expect_eq "relay: no descriptors" "$(info_value "$M/relay/info" vfio_user.descriptors)" no
+    D=$M/relay
+    truncate -s 8192 "$M/dma/a" "$M/dma/b"
+    A=$(iova_of "$M/dma/a")
+    BB=$(iova_of "$M/dma/b")
+    dma_round "relay (no twin socket)"
+    vfiofs_umount "$M"
+else
+    not_ok "relay: socat or the mount: $(cat "$M.log" 2>/dev/null)"
+fi
+server_stop socat
 
 # ---- one bridge request, one message, per 4 KiB: counted by a fresh server ----
 server_stop edu
