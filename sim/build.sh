@@ -92,5 +92,7 @@ if [ $# -ge 3 ]; then
 fi
 [ $# = 0 ] || { echo "usage: bash sim/build.sh [NAME TOP.v MAIN.cpp [MORE...]]" >&2; exit 2; }
 build_device rtl_broken broken "$REPO/sim/rtl/broken.v" "$REPO/sim/devices/rtl_broken.cpp"
+build_device rtl_axil axil_demo "$REPO/sim/rtl/axil_demo.v" "$REPO/sim/rtl/axil_adapter.v" \
+    "$REPO/sim/rtl/axil_regs.v" "$REPO/sim/devices/rtl_axil.cpp"
 build_device rtl_edu edu "$REPO/sim/rtl/edu.v" "$REPO/sim/devices/rtl_edu.cpp"
 echo "$SIM_OUT/rtl_edu/rtl_edu"

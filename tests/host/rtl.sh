@@ -5,7 +5,7 @@
 # runs one transfer of the edu's DMA engine and waits until it is idle.
 . "$REPO/sim/paths.sh"
 
-[ -x "$RTL_EDU" ] && [ -x "$RTL_BROKEN" ] ||
+[ -x "$RTL_EDU" ] && [ -x "$RTL_BROKEN" ] && [ -x "$RTL_AXIL" ] ||
     { echo "not ok 0 - $RTL_EDU is not built (bash sim/build.sh)"; exit 1; }
 
 rtl_start() {
