@@ -6,7 +6,7 @@
 #                            first file) with its main(); last line: the
 #                            path of the server binary NAME
 # Installs missing Debian packages (scripts/deps.sh, as root), builds
-# libvfio-user as the host tier does (tests/vfio-user/build.sh: from
+# libvfio-user as the user tier does (tests/user/servers/build.sh: from
 # $LIBVFIO_USER_SRC, default ../shared/third_party/libvfio-user, into
 # $VFU_BUILD), then verilates and compiles each device into
 # $VFU_MODEL_DIR/sim/<device>/ (incremental: nothing happens when the
@@ -14,7 +14,7 @@
 # what is missing when there is nothing to build from, 1 when a build fails.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd -P)
-. "$REPO/tests/vfio-user/paths.sh"
+. "$REPO/tests/user/servers/paths.sh"
 VFU_COMMIT=efd091bce1c1c2da64a1a935911a7c2300c848b2
 
 if [ ! -f "$VFU_SRC/include/libvfio-user.h" ]; then
@@ -39,7 +39,7 @@ if ! have_all; then
     fi
 fi
 
-out=$(bash "$REPO/tests/vfio-user/build.sh" 2>&1) || {
+out=$(bash "$REPO/tests/user/servers/build.sh" 2>&1) || {
     rc=$?
     echo "$out"
     exit "$rc"

@@ -10,7 +10,7 @@
  * then the median of the reads timed one by one).
  *   bench_region edu-dma BAR0 IOVA SIZE message|direct to|from COUNT
  *       COUNT transfers of SIZE bytes by the vfio-user test model's DMA
- *       engine (tests/vfio-user/vfu_edu.c), driven by pwrite of its registers
+ *       engine (tests/user/servers/vfu_edu.c), driven by pwrite of its registers
  *       through the mount's BAR0 file: host RAM at IOVA -> device offset 0
  *       ("to") or back ("from"), command bit3 = 0 (by messages) or 1 (by the
  *       mapping's descriptor).  Times the pwrite of the command register
@@ -92,7 +92,7 @@ static int run_direct(const char *addr, const char *region, const char *test, lo
 {
 	GError *err = NULL;
 	struct vfio_container *c = vfio_container_new(&(struct vfio_container_options){ 0 });
-	struct vfio_device *d = c ? vfio_container_attach(c, addr, &err) : NULL;
+	struct vfio_device *d = c ? vfio_container_attach(c, addr, addr, &err) : NULL;
 	int rc = 1;
 
 	if (!d) {

@@ -19,7 +19,7 @@ REPO=$(pwd -P)
 N=${N:-200}
 ROUNDS=${ROUNDS:-3}
 IDLE_S=${SECONDS_IDLE:-3}
-. tests/vfio-user/paths.sh
+. tests/user/servers/paths.sh
 . sim/paths.sh
 build_start=$SECONDS
 bash sim/build.sh >/dev/null || { echo "rtl.sh: sim/build.sh failed" >&2; exit 1; }

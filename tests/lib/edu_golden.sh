@@ -1,8 +1,8 @@
 # The same script on two devices: examples/edu.sh's output, with what
 # differs by machine taken out, against one golden file recorded from QEMU
 # 7.2's edu in the guest (tests/lib/edu_sh.golden). The guest scenario
-# tests/integration/t_edu_golden.sh runs it on QEMU's edu through vfio-pci,
-# the host scenario tests/host/t_rtl_edu_sh.sh on the RTL edu through
+# tests/kernel/t_edu_golden.sh runs it on QEMU's edu through vfio-pci,
+# the host scenario tests/user/t_rtl_edu_sh.sh on the RTL edu through
 # vfio-user. POSIX sh (the guest runs dash).
 #
 # edu_sh_normalize DEVICE_DIR: stdin -> stdout; the device directory becomes

@@ -2,8 +2,8 @@
 behind sim/'s bridge) through a vfiofs mount and prints one line per probe:
     python3 tests/lib/edu_probe.py DEVICE_DIR
 Run on both, the outputs must be equal: the guest scenario
-tests/integration/t_edu_golden.sh and the host scenario
-tests/host/t_rtl_edu_sh.sh compare them with tests/lib/edu_probe.golden.
+tests/kernel/t_edu_golden.sh and the host scenario
+tests/user/t_rtl_edu_sh.sh compare them with tests/lib/edu_probe.golden.
 No DMA (QEMU 7.2's edu aborts its machine on a bad range); every wait is
 bounded.
 """
