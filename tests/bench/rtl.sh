@@ -45,8 +45,10 @@ serve() {
     echo "rtl.sh: $name did not start" >&2
     exit 1
 }
-# In the foreground (-f) as the host tier does: a daemonized vfiofs does not
-# serve DMA_READ/DMA_WRITE messages (seen on this branch's base).
+# In the foreground (-f) as the user tier does: a daemonized vfiofs does not
+# serve DMA_READ/DMA_WRITE messages of the servers named at start (their
+# connection threads start before fuse_daemonize() forks; seen on main at
+# a2356036 with vfu_edu too).
 mount_it() {
     mkdir -p "$M"
     src/vfiofs "$M" -f -o "vfio_user=$WORK/$1.sock,iova_max=0xfffffff${2:+,$2}" 2>>"$WORK/vfiofs.log" &
