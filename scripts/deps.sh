@@ -15,6 +15,8 @@ PACKAGES=(
     # vfio-user: libvfio-user (the test peer) builds with meson, needs json-c
     # and cmocka; json-glib for the client; socat relays a socket in the tests
     meson ninja-build libjson-c-dev libcmocka-dev libjson-glib-dev socat
+    # sim/: Verilog endpoints behind vfio-user (the RTL edu) are verilated
+    verilator
 )
 
 missing=()
