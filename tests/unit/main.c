@@ -30,6 +30,16 @@ int main(void)
 		test_vfio_vfio_user_msg_suite,
 		test_vfio_vfio_user_conn_suite,
 		test_vfio_vfio_user_device_suite,
+		test_regmap_number_suite,
+		test_regmap_xml_safe_suite,
+		test_regmap_ipxact_suite,
+		test_regmap_svd_suite,
+		test_regmap_model_suite,
+		test_regmap_value_suite,
+		test_regmap_byteorder_suite,
+		test_regmap_rmw_suite,
+		test_regmap_dump_suite,
+		test_regmap_spec_suite,
 		CU_SUITE_INFO_NULL,
 	};
 	unsigned run, failed;
