@@ -162,7 +162,8 @@ xmlDoc *regmap_xml_parse(const char *name, const char *text, size_t size, GError
 	/* No NOENT and no DTDLOAD: entities stay unexpanded and nothing is fetched. */
 	doc = xmlCtxtReadMemory(ctxt, text, (int)size, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
-				XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+				XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
+				XML_PARSE_COMPACT | XML_PARSE_NOBLANKS);
 	if (r.refused) {
 		g_set_error(err, REGMAP_ERROR, EINVAL, "%s:%u: refused: %s", name, r.line, r.what);
 		goto free_doc;
