@@ -25,6 +25,9 @@ static void test_vfu_edu_example(void)
 	CU_ASSERT_EQUAL(field_of(map, "dma/CMD.dir")->lsb, 1);
 	CU_ASSERT_EQUAL(field_of(map, "core/IRQ_STATUS.dma")->lsb, 8);
 	CU_ASSERT_PTR_NULL(regmap_lookup(map, "core/IRQ_ENABLE"));
+	CU_ASSERT_TRUE(reg_of(map, "core/FIFO")->read_side_effect);
+	CU_ASSERT_EQUAL(field_of(map, "core/CONTROL.done")->write_effect, REGMAP_ONE_TO_CLEAR);
+	CU_ASSERT_EQUAL(field_of(map, "core/CONTROL.mode")->enums->len, 3);
 }
 
 static const char inherit[] = SVD_OPEN
