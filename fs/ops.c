@@ -212,7 +212,7 @@ static const struct fs_node *dir_entry(const struct fs_node *dir, off_t idx, con
 		*name = "..";
 		return dir->parent ? dir->parent : dir;
 	}
-	if ((guint)(idx - 2) >= dir->children->len)
+	if (dir->unlisted || (guint)(idx - 2) >= dir->children->len)
 		return NULL;
 	const struct fs_node *n = g_ptr_array_index(dir->children, idx - 2);
 

@@ -241,6 +241,10 @@ static bool place_register(struct regmap_builder *b, struct regmap_register *r, 
 				   "x bytes)", r->name, rel + place->offset, r->bytes, place->bar,
 				   place->bar_size);
 	r->offset = rel + place->offset;
+	/* One access of the register's width needs natural alignment (no split). */
+	if (r->offset % r->bytes)
+		return regmap_fail(err, b->file, r->line, "register %s at %#" G_GINT64_MODIFIER "x is not "
+				   "aligned to its %u bytes", r->name, r->offset, r->bytes);
 	return true;
 }
 

@@ -164,6 +164,7 @@ static void test_refusals(void)
 	assert_refused(IPX14_OPEN BLOCK(REG("A", "0", "32", "") REG("A", "4", "32", "")) IPX14_CLOSE, 6,
 		       "A is used twice");
 	assert_refused(IPX14_OPEN BLOCK(REG("a/b", "0", "32", "")) IPX14_CLOSE, 5, "holds a '/'");
+	assert_refused(IPX14_OPEN BLOCK(REG("A", "2", "32", "")) IPX14_CLOSE, 5, "not aligned to its 4 bytes");
 	assert_refused(IPX14_OPEN BLOCK(REG("..", "0", "32", "")) IPX14_CLOSE, 5, "starts with '.'");
 	assert_refused(IPX14_OPEN BLOCK(REG("a b", "0", "32", "")) IPX14_CLOSE, 5, "space");
 	assert_refused(IPX14_OPEN BLOCK(REG("A", "0", "32",

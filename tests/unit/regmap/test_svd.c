@@ -136,7 +136,9 @@ static void test_refusals(void)
 	assert_refused(SVD_OPEN P("<register><dim>2</dim><name>R%s</name><addressOffset>0</addressOffset></register>\n")
 		       SVD_CLOSE, 5, "dimIncrement");
 	assert_refused(SVD_OPEN P("<register><dim>2</dim><dimIncrement>2</dimIncrement><name>R%s</name>"
-				  "<addressOffset>0</addressOffset></register>\n") SVD_CLOSE, 5, "overlap");
+				  "<addressOffset>0</addressOffset><size>16</size></register>\n"
+				  "<register><name>W</name><addressOffset>0</addressOffset></register>\n")
+		       SVD_CLOSE, 6, "overlap");
 	assert_refused(SVD_OPEN P("<register><name>A</name><addressOffset>0</addressOffset>"
 				  "<fields><field><name>f</name><bitRange>[40:32]</bitRange></field></fields></register>\n")
 		       SVD_CLOSE, 5, "outside its 32-bit register");
