@@ -57,7 +57,8 @@ static void fill_entry(struct vfiofs *fs, struct fs_node *n, struct fuse_entry_p
 	n->nlookup++;
 	e->ino = n->ino;
 	e->attr_timeout = attr_timeout(n);
-	e->entry_timeout = FIXED_TIMEOUT;
+	/* regs/ and registers come and go with a description: look them up again each time. */
+	e->entry_timeout = n->kind == FS_REGS_DIR || n->kind == FS_REGISTERS ? 0 : FIXED_TIMEOUT;
 	node_stat(fs, n, &e->attr);
 }
 

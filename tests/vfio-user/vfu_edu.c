@@ -502,7 +502,7 @@ bar0_access(vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset, bool is_writ
             memcpy(&val, buf, count < sizeof(val) ? count : sizeof(val));
             val = le64toh(val);
         }
-        fprintf(e->access_log, "%s %zu %#llx %#llx%s\n", is_write ? "write" : "read", count,
+        fprintf(e->access_log, "%s %zu 0x%llx 0x%llx%s\n", is_write ? "write" : "read", count,
                 (unsigned long long)offset, (unsigned long long)val, err ? " refused" : "");
         fflush(e->access_log);
     }
