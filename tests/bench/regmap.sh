@@ -15,6 +15,7 @@
 # The table shows the best (lowest) round; each round's figures are above it.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+REPO=$(pwd -P)
 EDU=${VFU_EDU:-}
 if [ -z "$EDU" ]; then
     . tests/vfio-user/paths.sh || exit 2
@@ -43,7 +44,7 @@ wait_for() { local i; for ((i = 0; i < $2; i++)); do eval "$1" && return 0; slee
 
 # BAR2 of 128 KiB holds NREGS 4-byte registers up to 32768.
 "$EDU" --bar2-size 0x20000 "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
-wait_for "grep -q ready $D/edu.out" 50
+wait_for "grep -qs ready $D/edu.out" 50
 src/vfiofs "$D/mnt" -f -o "vfio_user=$D/edu.sock,regmap=edu=$PWD/examples/regmaps/vfu_edu.svd" 2>"$D/mnt.log" & pids+=($!)
 wait_for "mountpoint -q $D/mnt" 50
 E=$D/mnt/edu
