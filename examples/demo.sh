@@ -39,17 +39,17 @@ echo off >"$E/irq"
 
 printf '\nMove 2 KiB by DMA through the device and back (two buffers in dma/, their IOVAs programmed into edu):\n'
 step "truncate -s 4096 $M/dma/src $M/dma/dst && grep ^mapping $M/container"
-sh tests/integration/edu_round_trip.sh "$M" "$VFIOFS_EDU0" && echo "DMA: the bytes came back intact"
+sh tests/kernel/edu_round_trip.sh "$M" "$VFIOFS_EDU0" && echo "DMA: the bytes came back intact"
 rm "$M/dma/src" "$M/dma/dst"
 
 printf '\nWrite text into the ivshmem BAR (device memory backed by a host file) and read it back:\n'
 step "printf 'hello from vfiofs' | dd of=$M/$VFIOFS_IVSHMEM/bar2 conv=notrunc 2>/dev/null; dd if=$M/$VFIOFS_IVSHMEM/bar2 bs=17 count=1 2>/dev/null; echo"
 
 REPO=$(pwd)
-. tests/vfio-user/paths.sh
+. tests/user/servers/paths.sh
 model=
 if [ -x "$VFU_EDU" ]; then
-    printf '\nA device that is still a model: a vfio-user server (tests/vfio-user/vfu_edu.c),\n'
+    printf '\nA device that is still a model: a vfio-user server (tests/user/servers/vfu_edu.c),\n'
     printf 'attached at run time beside the kernel devices, driven with the same dd lines:\n'
     "$VFU_EDU" /tmp/fpga0.sock >/tmp/fpga0.out 2>&1 &
     model=$!

@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/build.sh
 # The device model the demo attaches over vfio-user (skipped without libvfio-user's source).
-bash tests/vfio-user/build.sh || true
+bash tests/user/servers/build.sh || true
 exec bash tests/guest/run.sh --timeout 600 -- sh examples/demo.sh

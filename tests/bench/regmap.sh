@@ -1,7 +1,7 @@
 #!/bin/bash
 # Named registers on the host (vfio-user model; figures, not a test; root, /dev/fuse):
 #   bash tests/bench/regmap.sh         # LAT_N=20000 NREGS=20000 ROUNDS=3
-# Builds the vfu_edu model (tests/vfio-user/build.sh, or VFU_EDU=PATH), needs
+# Builds the vfu_edu model (tests/user/servers/build.sh, or VFU_EDU=PATH), needs
 # src/vfiofs and the bench programs built (bash scripts/build.sh). Measures,
 # ROUNDS times in turn so that the machine's noise hits both paths:
 #  * a 4-byte read of the model's IDENT (BAR0 0x00): by name, a pread at
@@ -18,8 +18,8 @@ cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd -P)
 EDU=${VFU_EDU:-}
 if [ -z "$EDU" ]; then
-    . tests/vfio-user/paths.sh || exit 2
-    bash tests/vfio-user/build.sh >/dev/null || exit 1
+    . tests/user/servers/paths.sh || exit 2
+    bash tests/user/servers/build.sh >/dev/null || exit 1
     EDU=$VFU_EDU
 fi
 LAT_N=${LAT_N:-20000}

@@ -35,4 +35,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_byteorder_suite = { "regmap/byteorder", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_byteorder_suite) = { .pName = "regmap/byteorder", .pTests = tests };

@@ -92,4 +92,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_dump_suite = { "regmap/dump", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_dump_suite) = { .pName = "regmap/dump", .pTests = tests };

@@ -215,4 +215,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_ipxact_suite = { "regmap/ipxact", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_ipxact_suite) = { .pName = "regmap/ipxact", .pTests = tests };

@@ -116,4 +116,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_model_suite = { "regmap/model", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_model_suite) = { .pName = "regmap/model", .pTests = tests };

@@ -78,4 +78,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_number_suite = { "regmap/number", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_number_suite) = { .pName = "regmap/number", .pTests = tests };

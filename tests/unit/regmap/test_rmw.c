@@ -129,4 +129,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_rmw_suite = { "regmap/rmw", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_rmw_suite) = { .pName = "regmap/rmw", .pTests = tests };

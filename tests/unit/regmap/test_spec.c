@@ -58,4 +58,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_spec_suite = { "regmap/spec", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_spec_suite) = { .pName = "regmap/spec", .pTests = tests };

@@ -165,4 +165,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_svd_suite = { "regmap/svd", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_svd_suite) = { .pName = "regmap/svd", .pTests = tests };

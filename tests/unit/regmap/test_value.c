@@ -110,4 +110,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_value_suite = { "regmap/value", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_value_suite) = { .pName = "regmap/value", .pTests = tests };

@@ -92,4 +92,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_regmap_xml_safe_suite = { "regmap/xml_safe", NULL, NULL, NULL, NULL, tests };
+UNIT_SUITE(test_regmap_xml_safe_suite) = { .pName = "regmap/xml_safe", .pTests = tests };

@@ -197,4 +197,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_src_options_suite = { .pName = "command line", .pTests = tests };
+UNIT_SUITE(test_src_options_suite) = { .pName = "command line", .pTests = tests };

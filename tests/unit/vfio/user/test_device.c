@@ -262,6 +262,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_vfio_user_device_suite = {
+UNIT_SUITE(test_vfio_vfio_user_device_suite) = {
 	.pName = "vfio_user_device", .pTests = tests,
 };
