@@ -29,6 +29,18 @@ static void attach_each(struct vfiofs *fs, GPtrArray *sources)
 	}
 }
 
+/* -o regmap=NAME=SPEC: a refused description leaves its device attached without names. */
+static void attach_regmaps(struct vfiofs *fs, GPtrArray *regmaps)
+{
+	for (guint i = 0; i < regmaps->len; i++) {
+		g_autoptr(GError) err = NULL;
+		g_auto(GStrv) parts = g_strsplit(regmaps->pdata[i], "=", 2);
+
+		if (!vfiofs_attach_regmap(fs, parts[0], parts[1], &err))
+			fprintf(stderr, "vfiofs: %s\n", err->message);
+	}
+}
+
 static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named, GPtrArray *sockets)
 {
 	g_autoptr(GPtrArray) found = named->len || sockets->len ? NULL : vfio_sysfs_vfio_pci_devices();
@@ -140,8 +152,10 @@ int main(int argc, char *argv[])
 		rc = 2;
 	else if (attach_devices(fs, o.devices, o.user_sockets) == 0)
 		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
-	else
+	else {
+		attach_regmaps(fs, o.regmaps);
 		rc = mount_and_serve(se, fs, container, &o);
+	}
 	if (se)
 		fuse_session_destroy(se);
 	vfiofs_free(fs);
