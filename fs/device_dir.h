@@ -18,6 +18,13 @@ struct fs_device {
 	struct fs_event_loop *events;  /* where work for a lost device is deferred to */
 	GRWLock lock;              /* read: a file operation; write: detach */
 	struct vfio_device *vdev;  /* NULL once detached */
+	/*
+	 * Every region access through the mount (bar files, regs/) holds it:
+	 * a field's read-modify-write is atomic against all of them.
+	 */
+	GMutex access;
+	GMutex regs_lock;          /* guards regs */
+	struct fs_regs *regs;      /* the attached register description, or NULL */
 	char name[VFIO_DEVICE_NAME_MAX];
 };
 

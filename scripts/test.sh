@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what is missing, builds, and runs every test: the CUnit unit
 # tests on the host, the libFuzzer targets (tests/fuzz/, briefly), the user
-# tier on the host (vfio-user devices served by libvfio-user models,
+# tier on the host (vfio-user devices served by libvfio-user models and by
+# sim/'s Verilated RTL, which tests/user/all.sh builds with sim/build.sh,
 # tests/user/), the kernel tier in a QEMU guest against the real kernel VFIO
 # driver (tests/kernel/), and then the daemon built with ASan and UBSan
 # through the user tier and the daemon-heavy kernel-tier scenarios

@@ -1,5 +1,6 @@
 # The example drivers in examples/ work through a real mount: edu.sh (POSIX sh,
-# under the system sh and under busybox sh), edu_dma (C, vfiofs as the broker
+# under the system sh and under busybox sh), edu_named.sh (the same by register
+# names), edu_dma (C, vfiofs as the broker
 # only: mapped BAR and buffer, handed-out MSI) and nvme_identify.py.
 . tests/kernel/common.sh
 
@@ -41,6 +42,13 @@ vfiofs_mount "$M" -o "device=$VFIOFS_EDU0,device=$VFIOFS_NVME,iova_max=0xfffffff
 run_example edu-sh-example 'ident: 0x010000ed' '10! = 3628800' 'edu.sh: all steps passed' -- \
     sh examples/edu.sh "$M/$VFIOFS_EDU0"
 
+# The same steps by register names (examples/regmaps/edu.xml, attached and
+# detached by the script with setfattr), with the same results.
+run_example edu-named-example 'ident: 0x010000ed' 'liveness: wrote 0x12345678' '10! = 3628800' \
+    'factorial (interrupt): 7! = 5040' 'interrupt by hand: wrote 0x40' 'the bytes match' \
+    'IDENT 0x0000 0x010000ed magic=0x00ed minor=0x00 major=0x01' 'edu_named.sh: all steps passed' -- \
+    sh examples/edu_named.sh "$M/$VFIOFS_EDU0"
+
 if command -v busybox >/dev/null; then
     run_example edu-sh-example-under-busybox-sh 'ident: 0x010000ed' '10! = 3628800' 'edu.sh: all steps passed' -- \
         busybox sh examples/edu.sh "$M/$VFIOFS_EDU0"
@@ -57,6 +65,7 @@ t_begin examples-leave-nothing-behind
 expect_eq "$(ls "$M/dma")" "" "buffers left in dma/" &&
     expect_eq "$(grep -c '^mapping' "$M/container")" 0 "mappings left in container" &&
     expect_eq "$(info_value "$M/$VFIOFS_EDU0/info" irq.mode)" off "edu irq mode" &&
+    expect_eq "$(ls "$M/$VFIOFS_EDU0" | grep -c '^regs$')" 0 "edu_named.sh's regs/ left" &&
     expect_eq "$(info_value "$M/$VFIOFS_NVME/info" irq.mode)" off "nvme irq mode" && t_pass
 
 t_begin edu-sh-refuses-iovas-beyond-28-bits

@@ -118,4 +118,28 @@ check "two devices: both dma files show the buffer at the same IOVA" cmp \
     <(dd if="$A/dma" bs=8192 count=1 skip=$((S)) iflag=skip_bytes 2>/dev/null) \
     <(dd if="$B/dma" bs=8192 count=1 skip=$((S)) iflag=skip_bytes 2>/dev/null)
 if vfiofs_umount "$M"; then ok "unmount (two devices)"; else not_ok "unmount (two devices)"; fi
+# ---- a daemonized mount (no -f): devices named at start are served after the fork ----
+# The connection's thread that answers the server's DMA requests must run in
+# the daemon's final process: one started before fuse_daemonize() forks
+# stays behind in the parent, and message DMA then never gets an answer.
+model_start edu3 || not_ok "third vfu_edu starts"
+BG=$WORK/bg
+mkdir -p "$BG"
+if "$VFIOFS" "$BG" -o "vfio_user=$WORK/edu3.sock,vfio_user_dma=message" 2>>"$BG.log"; then
+    pgrep -f "^$VFIOFS $BG " >>"$WORK/pids"
+    truncate -s 8192 "$BG/dma/buf"
+    head -c 8192 /dev/urandom >"$WORK/pat"
+    dd if="$WORK/pat" of="$BG/dma/buf" bs=8192 count=1 conv=notrunc 2>/dev/null
+    BGI=$(iova_of "$BG/dma/buf")
+    expect_eq "daemonized: RAM -> device by messages" "$(edu_dma "$BG/edu3" "$BGI" 0 8192 $((1 | MSG)))" 0x00000000
+    dd if="$BG/edu3/bar2" of="$WORK/dev" bs=8192 count=1 2>/dev/null
+    check "daemonized: BAR2 holds the buffer's bytes" cmp "$WORK/pat" "$WORK/dev"
+    expect_eq "daemonized: device -> RAM by messages" \
+        "$(edu_dma "$BG/edu3" 0 $((BGI + 4096)) 4096 $((3 | MSG)))" 0x00000000
+    check "daemonized: the buffer holds BAR2's bytes" cmp <(head -c 4096 "$WORK/pat") \
+        <(dd if="$BG/dma/buf" bs=4096 count=1 skip=1 2>/dev/null)
+    if fusermount3 -u "$BG"; then ok "daemonized: unmount"; else not_ok "daemonized: unmount"; fi
+else
+    not_ok "daemonized mount: $(cat "$BG.log")"
+fi
 summary

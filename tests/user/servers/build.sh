@@ -11,7 +11,7 @@ REPO=$(cd "$(dirname "$0")/../../.." && pwd -P)
 skip() { echo "skipped: $*"; exit 77; }
 
 [ -f "$VFU_SRC/meson.build" ] && [ -f "$VFU_SRC/include/libvfio-user.h" ] ||
-    skip "no libvfio-user source at $VFU_SRC (set LIBVFIO_USER_SRC)"
+    skip "no libvfio-user source at $VFU_SRC: git clone https://github.com/nutanix/libvfio-user && git -C libvfio-user checkout efd091bce1c1c2da64a1a935911a7c2300c848b2, then set LIBVFIO_USER_SRC to it"
 for tool in meson ninja cc pkg-config; do
     command -v "$tool" >/dev/null || skip "$tool is not installed (bash scripts/deps.sh)"
 done

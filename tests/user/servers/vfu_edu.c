@@ -1,7 +1,7 @@
 /*
  * vfu_edu: an edu-like PCI device served over vfio-user, for vfiofs's tests.
  *
- *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] SOCKET
+ *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] [--access-log FILE] SOCKET
  *
  * Written against libvfio-user's public API (libvfio-user.h) only. The
  * register map is the one in the project's test contract; in short:
@@ -15,6 +15,13 @@
  *   BAR2 (64 KiB memory unless --bar2-size, backed by a memfd): [0, 0x4000) and
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
+ *
+ * For named registers (regs/, examples/regmaps/vfu_edu.svd) BAR0 also has
+ * a control register with write-1-to-clear status bits (CONTROL), a hook
+ * that sets them (EVENT_SET) and a FIFO whose every read pops an entry
+ * (FIFO: a read with a side effect). --access-log FILE appends one line per
+ * BAR0 access, "read|write WIDTH OFFSET VALUE", written before the reply,
+ * so a test can prove what a file operation did to the device.
  *
  * Interrupts: INTx 1 vector, MSI 4, MSI-X 8 (--msix-vectors N gives more,
  * so that a client must split its eventfds over several SET_IRQS messages).
@@ -67,6 +74,13 @@ enum {
     R_IRQ_ACK = 0x48, R_IRQ_VECTOR = 0x4c,
     R_DMA_SRC = 0x80, R_DMA_DST = 0x88, R_DMA_COUNT = 0x90, R_DMA_CMD = 0x98,
     R_DMA_RESULT = 0xa0,
+    R_CONTROL = 0x50, R_EVENT_SET = 0x54, R_FIFO = 0x58,
+};
+
+/* CONTROL: mode in bits 3..0 (plain), done and error write-1-to-clear, bits 31..16 plain storage. */
+enum {
+    CONTROL_MODE = 0xf, CONTROL_DONE = 1 << 8, CONTROL_ERROR = 1 << 9,
+    CONTROL_W1C = CONTROL_DONE | CONTROL_ERROR, CONTROL_STORE = 0xffff0000u,
 };
 
 enum {
@@ -104,6 +118,9 @@ struct edu {
     uint64_t reg64;
     uint64_t dma_src, dma_dst, dma_count, dma_cmd;
     uint32_t dma_result;
+    uint32_t control;
+    uint32_t fifo_next;         /* what the next FIFO read pops */
+    FILE *access_log;
 
     uint8_t *bar2;              /* the memfd, mapped */
 };
@@ -316,6 +333,7 @@ reg_width(uint64_t off)
     case R_COUNT1: case R_COUNT2: case R_COUNT4: case R_COUNT8:
     case R_FACT: case R_STATUS: case R_IRQ_ENABLE: case R_IRQ_STATUS:
     case R_IRQ_RAISE: case R_IRQ_ACK: case R_IRQ_VECTOR: case R_DMA_RESULT:
+    case R_CONTROL: case R_EVENT_SET: case R_FIFO:
         return 4;
     default:
         return 0;
@@ -339,6 +357,8 @@ bar0_read(struct edu *e, uint64_t off, uint64_t *val)
     case R_DMA_COUNT:   *val = e->dma_count; break;
     case R_DMA_CMD:     *val = e->dma_cmd; break;
     case R_DMA_RESULT:  *val = e->dma_result; break;
+    case R_CONTROL:     *val = e->control; break;
+    case R_FIFO:        *val = e->fifo_next++; break;   /* the read pops */
     case R_FACT: case R_STATUS: case R_FACT_RESULT:
     case R_IRQ_ENABLE: case R_IRQ_STATUS:
         pthread_mutex_lock(&e->lock);
@@ -367,6 +387,11 @@ bar0_write(struct edu *e, uint64_t off, uint64_t val)
     case R_DMA_DST:     e->dma_dst = val; break;
     case R_DMA_COUNT:   e->dma_count = val; break;
     case R_IRQ_VECTOR:  return raise_vector(e, val);
+    case R_CONTROL:
+        e->control = (e->control & CONTROL_W1C & ~(uint32_t)val) |
+                     ((uint32_t)val & (CONTROL_MODE | CONTROL_STORE));
+        break;
+    case R_EVENT_SET:   e->control |= (uint32_t)val & CONTROL_W1C; break;
     case R_FACT:
         if (val > FACT_MAX_N) {
             return EINVAL;
@@ -465,10 +490,21 @@ bar0_access(vfu_ctx_t *ctx, char *buf, size_t count, loff_t offset, bool is_writ
     } else if (is_write) {
         memcpy(&val, buf, count);               /* little-endian registers */
         err = bar0_write(e, off, le64toh(val));
+        val = le64toh(val);
     } else {
         err = bar0_read(e, off, &val);
-        val = htole64(val);
-        memcpy(buf, &val, count);
+        uint64_t le = htole64(val);
+        memcpy(buf, &le, count);
+    }
+    if (e->access_log != NULL) {
+        if (off >= R_SCRATCH && off < R_SCRATCH + sizeof(e->scratch)) {
+            val = 0;
+            memcpy(&val, buf, count < sizeof(val) ? count : sizeof(val));
+            val = le64toh(val);
+        }
+        fprintf(e->access_log, "%s %zu 0x%llx 0x%llx%s\n", is_write ? "write" : "read", count,
+                (unsigned long long)offset, (unsigned long long)val, err ? " refused" : "");
+        fflush(e->access_log);
     }
     if (err != 0) {
         if (e->verbose) {
@@ -533,6 +569,8 @@ edu_reset(vfu_ctx_t *ctx, vfu_reset_type_t type)
     e->reg64 = 0;
     e->dma_src = e->dma_dst = e->dma_count = e->dma_cmd = 0;
     e->dma_result = 0;
+    e->control = 0;
+    e->fifo_next = 0;
     e->resets++;
     if (e->verbose) {
         say("reset (%s), %u so far", type == VFU_RESET_PCI_FLR ? "FLR" : "device", e->resets);
@@ -756,8 +794,8 @@ serve(struct edu *e, int sig_fd, bool once)
 static void
 usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] SOCKET\n",
-            argv0);
+    fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] "
+            "[--access-log FILE] SOCKET\n", argv0);
     exit(2);
 }
 
@@ -769,6 +807,7 @@ main(int argc, char *argv[])
         { "verbose", no_argument, NULL, 'v' },
         { "msix-vectors", required_argument, NULL, 'm' },
         { "bar2-size", required_argument, NULL, 'b' },
+        { "access-log", required_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
     static struct edu edu = {
@@ -805,6 +844,13 @@ main(int argc, char *argv[])
             bar2_size = n;
             break;
         }
+        case 'l':
+            e->access_log = fopen(optarg, "a");
+            if (e->access_log == NULL) {
+                say("%s: %s", optarg, strerror(errno));
+                return 1;
+            }
+            break;
         default: usage(argv[0]);
         }
     }

@@ -127,6 +127,8 @@ static bool negotiate(struct fixture *f, bool twin)
 	bool ok = vfio_user_conn_negotiate(f->c, twin, &err);
 
 	g_clear_error(&err);
+	if (ok)
+		vfio_user_conn_serve(f->c);  /* as the daemon does once it runs */
 	return ok;
 }
 
