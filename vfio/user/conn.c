@@ -520,7 +520,12 @@ static int call_locked(struct vfio_user_conn *c, struct vfio_user_call *call)
 	if (rc < 0)
 		return rc;
 	if (reply.h.flags & VFIO_USER_F_ERROR) {
-		rc = -vfio_user_reply_errno(&reply.h);
+		char name[32];
+
+		rc = -vfio_user_reply_errno(call->command, reply.h.error);
+		g_debug("%s: the server refused %s with error %u (%s to the caller)", c->name,
+			vfio_user_cmd_name(call->command, name, sizeof(name)), reply.h.error,
+			g_strerror(-rc));
 		msg_in_clear(&reply);
 		return rc;
 	}

@@ -263,7 +263,9 @@ static void test_error_reply(void)
 
 	start(&f, script_error_reply, 2000);
 	CU_ASSERT_TRUE(negotiate(&f, false));
-	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), -EINVAL);
+	/* A region access the server refuses is EIO to the caller, whatever errno it names. */
+	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), -EIO);
+	CU_ASSERT_FALSE(vfio_user_conn_broken(f.c));
 	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), 0);
 	CU_ASSERT_TRUE(finish(&f));
 }
@@ -279,7 +281,7 @@ static gpointer script_map_fails(gpointer p)
 		ok = ok && fake_peer_send(fd, h.id, h.command, VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR,
 					  (uint32_t)e, NULL, 0, -1);
 	else
-		g_usleep(300000);
+		g_usleep(1200000);
 	return GINT_TO_POINTER(ok);
 }
 
@@ -293,11 +295,12 @@ static void run_map_fails(uint16_t cmd, int e)
 	struct fixture f;
 	gint64 t0;
 
-	start_with(&f, script_map_fails, 200, e, false);
+	/* Room for a loaded machine: the VERSION exchange waits as long as any call. */
+	start_with(&f, script_map_fails, 800, e, false);
 	CU_ASSERT_TRUE(negotiate(&f, false));
 	t0 = g_get_monotonic_time();
 	CU_ASSERT_EQUAL(simple_call(f.c, cmd), -EIO);
-	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 1000000);
+	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 3000000);
 	CU_ASSERT_TRUE(vfio_user_conn_broken(f.c));
 	CU_ASSERT_EQUAL(simple_call(f.c, cmd), -ENODEV);
 	CU_ASSERT_TRUE(finish(&f));
@@ -306,7 +309,7 @@ static void run_map_fails(uint16_t cmd, int e)
 static void test_map_timeout(void) { run_map_fails(VFIO_USER_CMD_DMA_MAP, 0); }
 static void test_unmap_timeout(void) { run_map_fails(VFIO_USER_CMD_DMA_UNMAP, 0); }
 static void test_map_refused(void) { run_map_fails(VFIO_USER_CMD_DMA_MAP, EIO); }
-static void test_unmap_refused(void) { run_map_fails(VFIO_USER_CMD_DMA_UNMAP, EIO); }
+static void test_unmap_refused(void) { run_map_fails(VFIO_USER_CMD_DMA_UNMAP, EINVAL); }
 
 /* Hostile answers to the first request after VERSION. */
 enum hostile { OVERSIZED, GARBAGE, TRUNCATED, WRONG_ID, CLOSE, UNKNOWN_REQUEST };
