@@ -2,14 +2,16 @@
 """The workload of t_vfu_mutating.sh: a device behind mutating_proxy.py and
 a healthy bystander in one mount, for a bounded time.
 
-    mutating_drive.py MNT MUTATED SOCKET BYSTANDER SECONDS SEED OP_BOUND BYSTANDER_BOUND
+    mutating_drive.py MNT MUTATED SOCKET BYSTANDER SECONDS SEED OP_BOUND BYSTANDER_BOUND SPARE
 
 One thread drives MNT/MUTATED (registers, config, BAR2, factorial, the DMA
 engine, irq modes, reset, buffers made and removed, detach and re-attach
 through SOCKET when the device is lost); another drives MNT/BYSTANDER
 (its ident register every 50 ms, and about once a second a new buffer
 mapped, filled, copied by its DMA engine into BAR2 and compared, then
-removed) and checks that a buffer made at the start keeps its bytes.  A
+removed) and checks that a buffer made at the start keeps its bytes (its
+IOVA goes to the file SPARE first, which the proxy's made-up DMA writes
+spare: a device may write any buffer).  A
 watchdog fails the run when an operation of the mutated device takes longer
 than OP_BOUND seconds or one of the bystander's longer than BYSTANDER_BOUND
 (a bystander buffer waits for the container, which a DMA_MAP to the mutated
@@ -31,6 +33,7 @@ import time
 mnt, mutated, sock, bystander = sys.argv[1:5]
 seconds, seed = float(sys.argv[5]), int(sys.argv[6])
 op_bound, by_bound = float(sys.argv[7]), float(sys.argv[8])
+spare = sys.argv[9]
 deadline = time.monotonic() + seconds
 failures = []
 lock = threading.Lock()
@@ -218,7 +221,12 @@ def watchdog(threads):
 
 def main():
     keep_data = os.urandom(4096)
-    make_buffer(os.path.join(mnt, "dma", "keep"), keep_data)
+    keep = os.path.join(mnt, "dma", "keep")
+    make_buffer(keep, bytes(4096))
+    with open(spare + ".tmp", "w") as f:
+        f.write("%#x 4096\n" % iova_of(keep))
+    os.rename(spare + ".tmp", spare)
+    make_buffer(keep, keep_data)     # after the proxy knows to spare it
     threads = [threading.Thread(target=mutated_loop, daemon=True),
                threading.Thread(target=bystander_loop, args=(keep_data,), daemon=True)]
     for t in threads:

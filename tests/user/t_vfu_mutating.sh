@@ -38,7 +38,7 @@ reports_before=$(count_reports)
 model_start mut || { not_ok "vfu_edu (mutated) starts"; summary; exit 1; }
 model_start edu || { not_ok "vfu_edu (bystander) starts"; summary; exit 1; }
 : >"$WORK/proxy.out"
-python3 tests/user/servers/mutating_proxy.py -v --seed "$SEED" --max-delay 1.5 \
+python3 tests/user/servers/mutating_proxy.py -v --seed "$SEED" --max-delay 1.5 --spare "$WORK/spare" \
     "$WORK/proxy.sock" "$WORK/mut.sock" >"$WORK/proxy.out" 2>"$WORK/proxy.log" &
 PROXY_PID=$!
 echo "$PROXY_PID" >>"$WORK/pids"
@@ -51,7 +51,7 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/proxy.sock,vfio_user=$WORK/edu.sock,vfio_u
 # In the background, its output waited for: a caller hung on a request the
 # daemon never answers cannot be killed until the daemon ends.
 python3 tests/user/mutating_drive.py "$M" proxy "$WORK/proxy.sock" edu "$TIME" "$SEED" "$OP_BOUND" \
-    "$BY_BOUND" >"$WORK/drive.out" 2>&1 &
+    "$BY_BOUND" "$WORK/spare" >"$WORK/drive.out" 2>&1 &
 DRIVE_PID=$!
 echo "$DRIVE_PID" >>"$WORK/pids"
 _drive_done() { grep -q '^END' "$WORK/drive.out" || _is_dead "$DRIVE_PID"; }

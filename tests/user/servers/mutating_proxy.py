@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A seeded mutating proxy between vfiofs and a real vfio-user server.
 
-    mutating_proxy.py [-v] --seed N [--rate P] [--max-delay S] LISTEN UPSTREAM
+    mutating_proxy.py [-v] --seed N [--rate P] [--max-delay S] [--spare FILE] LISTEN UPSTREAM
 
 Listens on the UNIX socket LISTEN; for each client (vfiofs) it connects to
 UPSTREAM (vfu_edu) and relays both ways, descriptors included.  What the
@@ -18,7 +18,9 @@ probability P (default 0.04), in one of these ways:
   inject-reply a reply to no request (random id and command) first
   inject-dma   a DMA_READ or DMA_WRITE request of the server's first, at an
                IOVA the client mapped (or a random one); the client's answer
-               is not passed to the server
+               is not passed to the server.  A DMA_WRITE spares the ranges
+               listed in FILE ("IOVA SIZE" lines, read each time): a device
+               may write any buffer, but the test keeps one to check
   close        both connections closed between messages
 
 The mutations of client number K (0, 1, ...) follow random.Random of
@@ -159,7 +161,7 @@ class Pair:
         else:
             addr = r.getrandbits(r.choice((12, 32, 64)))
         count = r.choice((0, 1, 4, 8, 4096, 65536, r.getrandbits(32), 1 << 62))
-        if r.random() < 0.5:
+        if r.random() < 0.5 or self.spared(addr, count):
             body = struct.pack("<QQ", addr, count)
             cmd = DMA_READ
         else:
@@ -168,6 +170,15 @@ class Pair:
             cmd = DMA_WRITE
         self.injected.add(msg_id)
         return HDR.pack(msg_id, cmd, HDR.size + len(body), 0, 0) + body
+
+    def spared(self, addr, count):
+        """True if a write at addr of count bytes would reach a range the test keeps."""
+        try:
+            with open(self.args.spare) as f:
+                ranges = [tuple(int(x, 0) for x in line.split()) for line in f if line.strip()]
+        except (OSError, TypeError, ValueError):
+            return False
+        return any(addr < i + s and i < addr + max(count, 1) for i, s in ranges)
 
     def mutate(self, h, raw, fds):
         """Sends the server's message to the client, maybe mutated; False to close."""
@@ -260,6 +271,7 @@ def main():
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--rate", type=float, default=0.04)
     p.add_argument("--max-delay", type=float, default=1.5)
+    p.add_argument("--spare")
     p.add_argument("listen")
     p.add_argument("upstream")
     args = p.parse_args()
