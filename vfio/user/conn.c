@@ -444,7 +444,7 @@ static int handle_other(struct vfio_user_conn *c, const struct msg_in *m, const 
 
 /* ------------------------------------------------------------------ calls */
 
-/* Waits for the reply to id, serving what else arrives: 0 with *reply, or -errno. */
+/* Waits for the reply to id, serving what else arrives: 0 with *reply, -ETIMEDOUT, or -errno. */
 static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, struct msg_in *reply)
 {
 	gint64 deadline = deadline_in(c);
@@ -459,7 +459,7 @@ static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, s
 			remember_late(c, id);
 			g_warning("%s: no reply to %s within %u ms", c->name,
 				  vfio_user_cmd_name(command, name, sizeof(name)), c->timeout_ms);
-			return -EIO;
+			return -ETIMEDOUT;
 		}
 		if (rc == 0 && vfio_user_is_reply(&reply->h) && reply->h.id == id) {
 			if (reply->h.command == command)
@@ -478,6 +478,27 @@ static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, s
 		vfio_user_conn_fail(c, what);
 		return -EIO;
 	}
+}
+
+/*
+ * A DMA_MAP or DMA_UNMAP that did not plainly succeed leaves the server's
+ * mappings unknown: it may hold (or later apply) a mapping the container
+ * no longer counts on it for, and refuse the next buffer at that IOVA,
+ * which would fail every device's buffers.  Such a device is lost instead
+ * (EIO, then ENODEV); a lost device takes no more mappings, so the IOVA
+ * space stays whole for the others (doc/decisions.md).
+ */
+static void settle_map_state(struct vfio_user_conn *c, uint16_t command, int rc)
+{
+	char name[32], what[200];
+
+	if (rc >= 0 || rc == -ENODEV ||
+	    (command != VFIO_USER_CMD_DMA_MAP && command != VFIO_USER_CMD_DMA_UNMAP))
+		return;
+	g_snprintf(what, sizeof(what), "%s %s, so which buffers it maps is unknown",
+		   rc == -ETIMEDOUT ? "did not answer" : "failed",
+		   vfio_user_cmd_name(command, name, sizeof(name)));
+	vfio_user_conn_fail(c, what);
 }
 
 static int call_locked(struct vfio_user_conn *c, struct vfio_user_call *call)
@@ -500,7 +521,12 @@ static int call_locked(struct vfio_user_conn *c, struct vfio_user_call *call)
 	if (rc < 0)
 		return rc;
 	if (reply.h.flags & VFIO_USER_F_ERROR) {
-		rc = -vfio_user_reply_errno(&reply.h);
+		char name[32];
+
+		rc = -vfio_user_reply_errno(call->command, reply.h.error);
+		g_debug("%s: the server refused %s with error %u (%s to the caller)", c->name,
+			vfio_user_cmd_name(call->command, name, sizeof(name)), reply.h.error,
+			g_strerror(-rc));
 		msg_in_clear(&reply);
 		return rc;
 	}
@@ -523,7 +549,8 @@ int vfio_user_conn_call(struct vfio_user_conn *c, struct vfio_user_call *call)
 	g_mutex_lock(&c->lock);
 	rc = vfio_user_conn_broken(c) ? -ENODEV : call_locked(c, call);
 	g_mutex_unlock(&c->lock);
-	return rc;
+	settle_map_state(c, call->command, rc);
+	return rc == -ETIMEDOUT ? -EIO : rc;
 }
 
 void vfio_user_call_clear(struct vfio_user_call *call)
