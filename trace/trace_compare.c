@@ -135,12 +135,11 @@ static bool same_written(const struct trace_event *x, const struct trace_event *
 	const char *na, *nb;
 	uint64_t oa, ob;
 
-	if ((x->value & bits) == (y->value & bits))
-		return true;
-	if (!ia || !ib || !trace_iova_locate(ia, x->value, x->width, &na, &oa) ||
-	    !trace_iova_locate(ib, y->value, y->width, &nb, &ob))
-		return false;
-	return strcmp(na, nb) == 0 && oa == ob;
+	/* an address in a buffer of one trace must be the same place in the other's */
+	if (ia && ib && trace_iova_locate(ia, x->value, x->width, &na, &oa))
+		return trace_iova_locate(ib, y->value, y->width, &nb, &ob) && strcmp(na, nb) == 0 &&
+		       oa == ob;
+	return (x->value & bits) == (y->value & bits);
 }
 
 static bool same_bytes(GBytes *a, GBytes *b)

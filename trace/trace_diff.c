@@ -83,14 +83,9 @@ static void report_pair(struct diff *d, struct trace_item *a, struct trace_item 
 
 	if (a && a->ev.kind == TRACE_MARK)
 		trace_report_section(d->report, a);
-	if ((a && a->ev.kind == TRACE_LOST) || (b && b->ev.kind == TRACE_LOST)) {
-		trace_report_note(d->report, a ? a : b,
-				  "the recording lost lines here: what follows may not compare");
-	} else {
-		if (a && b)
-			v = trace_item_compare(a, b, d->filter, d->a.iova, d->b.iova);
-		trace_report_item(d->report, a, b, v);
-	}
+	if (a && b)
+		v = trace_item_compare(a, b, d->filter, d->a.iova, d->b.iova);
+	trace_report_item(d->report, a, b, v);
 	if (a)
 		item_free(a);
 	if (b)
@@ -156,6 +151,14 @@ static bool step(struct diff *d, bool *done, GError **err)
 		*done = true;
 	} else if (!a || !b) {
 		report_pair(d, a ? side_take(&d->a, 0) : NULL, b ? side_take(&d->b, 0) : NULL);
+	} else if (a->ev.kind == TRACE_LOST || b->ev.kind == TRACE_LOST) {
+		/* a gap in one recording: said once, then the compare goes on */
+		bool in_a = a->ev.kind == TRACE_LOST;
+		struct trace_item *lost = side_take(in_a ? &d->a : &d->b, 0);
+
+		trace_report_note(d->report, lost, in_a ? "the first trace lost lines here" :
+							  "the second trace lost lines here");
+		item_free(lost);
 	} else if (trace_item_same_key(a, b)) {
 		report_pair(d, side_take(&d->a, 0), side_take(&d->b, 0));
 	} else {

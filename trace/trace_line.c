@@ -217,8 +217,13 @@ static char *parse_register(const struct field *f)
 
 static bool parse_buffer_name(const struct field *f, struct trace_event *ev, GError **err)
 {
+	/* a file name in dma/: no '/', not "." or ".." */
 	ev->name = trace_name_unescape(f->p, f->len);
-	return ev->name ? true : fail(err, EINVAL, "bad buffer name '%.*s'", (int)MIN(f->len, 64), f->p);
+	if (ev->name && !strchr(ev->name, '/') && strcmp(ev->name, ".") != 0 &&
+	    strcmp(ev->name, "..") != 0)
+		return true;
+	g_clear_pointer(&ev->name, g_free);
+	return fail(err, EINVAL, "bad buffer name '%.*s'", (int)MIN(f->len, 64), f->p);
 }
 
 static bool parse_offset(const struct field *f, uint64_t *v, GError **err)

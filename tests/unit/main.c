@@ -30,6 +30,11 @@ int main(void)
 		test_vfio_vfio_user_msg_suite,
 		test_vfio_vfio_user_conn_suite,
 		test_vfio_vfio_user_device_suite,
+		test_trace_trace_line_suite,
+		test_trace_trace_reader_suite,
+		test_trace_trace_collapse_suite,
+		test_trace_trace_iova_suite,
+		test_trace_trace_diff_suite,
 		CU_SUITE_INFO_NULL,
 	};
 	unsigned run, failed;
