@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets over vfio/vfio_user_msg.c, the hand-off
 # request line, the xattr values, the irq command line, PCI addresses, IOVAs
-# and the command line with its mount options straight from the sources
+# and the command line with its mount options, trace lines and whole traces,
+# straight from the sources
 # (clang -fsanitize=fuzzer,address,undefined) and runs each for a bounded
 # time.  Ends with "fuzz: N passed, N failed" (one per target).
 #   FUZZ_TIME   seconds per target (default 20)
@@ -75,6 +76,19 @@ for target in pci_addr iova options; do
 	cp tests/fuzz/corpus/"$target"/* "$OUT/seeds/$target/"
 	# shellcheck disable=SC2086
 	run_target "$target" "$n" $INPUTS $FUSE_DEPS
+done
+# What vfiofs-replay reads: trace lines and whole traces (trace/); seeds kept
+# in tests/fuzz/corpus/.
+TRACE="tests/fuzz/fuzz_trace.c trace/trace_names.c trace/trace_line.c trace/trace_header.c
+	trace/trace_reader.c trace/trace_collapse.c trace/trace_iova.c trace/trace_compare.c
+	trace/trace_report.c trace/trace_diff.c"
+n=0
+for target in trace_line trace_file; do
+	n=$((n + 1))
+	mkdir -p "$OUT/seeds/$target"
+	cp tests/fuzz/corpus/"$target"/* "$OUT/seeds/$target/"
+	# shellcheck disable=SC2086
+	run_target "$target" "$n" $TRACE
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
