@@ -9,7 +9,7 @@ PACKAGES=(
     build-essential autoconf automake libtool pkg-config clang
     libfuse3-dev libglib2.0-dev libcunit1-dev
     # run and test on the host
-    fuse3 attr valgrind python3
+    fuse3 attr valgrind python3 time
     # guest testbed: emulator, initramfs tools, guest kernel handling
     qemu-system-x86 busybox-static cpio kmod xz-utils zstd
     # vfio-user: libvfio-user (the test peer) builds with meson, needs json-c

@@ -269,8 +269,12 @@ static bool take_err(struct field *f, size_t *n, size_t min, struct trace_event 
 static bool want_fields(size_t n, size_t lo, size_t hi, const struct trace_event *ev, GError **err)
 {
 	if (n < lo || n > hi)
-		return fail(err, EINVAL, "%s takes %zu%s fields, not %zu", trace_kind_name(ev->kind),
-			    lo, hi > lo ? " or more" : "", n);
+	{
+		if (hi > lo)
+			return fail(err, EINVAL, "%s takes %zu to %zu fields, not %zu",
+				    trace_kind_name(ev->kind), lo, hi, n);
+		return fail(err, EINVAL, "%s takes %zu fields, not %zu", trace_kind_name(ev->kind), lo, n);
+	}
 	return true;
 }
 
