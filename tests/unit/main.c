@@ -35,6 +35,7 @@ int main(void)
 		test_trace_trace_collapse_suite,
 		test_trace_trace_iova_suite,
 		test_trace_trace_diff_suite,
+		test_trace_trace_hub_suite,
 		CU_SUITE_INFO_NULL,
 	};
 	unsigned run, failed;

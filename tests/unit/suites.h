@@ -17,6 +17,7 @@ extern const CU_SuiteInfo test_fs_tree_suite;
 extern const CU_SuiteInfo test_src_options_suite;
 extern const CU_SuiteInfo test_trace_trace_collapse_suite;
 extern const CU_SuiteInfo test_trace_trace_diff_suite;
+extern const CU_SuiteInfo test_trace_trace_hub_suite;
 extern const CU_SuiteInfo test_trace_trace_iova_suite;
 extern const CU_SuiteInfo test_trace_trace_line_suite;
 extern const CU_SuiteInfo test_trace_trace_reader_suite;
