@@ -2,7 +2,8 @@
 #include "fs/device_dir.h"
 #include "fs/event_loop.h"
 #include "fs/file_ops.h"
-#include "fs/irq.h"
+#include "fs/irq/irq.h"
+#include "fs/vfio_result.h"
 #include "fs/vfiofs_private.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
@@ -91,7 +92,7 @@ int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev)
 	if (!vfio_device_can_reset(vdev))
 		return ENOTTY;
 	fs_irq_off(dev->irq, vdev, "the device was reset");
-	return -vfio_device_reset(vdev);
+	return fs_errno_of(vfio_device_reset(vdev));
 }
 
 static void reset_quietly(struct vfiofs *fs, struct vfio_device *vdev, const char *why)
@@ -150,57 +151,41 @@ static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vde
 	return dir;
 }
 
-bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
+/*
+ * Tree lock held: name is free in the root.  An entry of the mount's own
+ * (container, dma) is no name for a device (EINVAL); a device's is taken
+ * (EEXIST).
+ */
+static bool root_name_free(struct vfiofs *fs, const char *source, const char *name, GError **err)
+{
+	struct fs_node *n = fs_tree_child(fs->tree.root, name);
+
+	if (!n)
+		return true;
+	if (n->kind != FS_DEVICE_DIR)
+		vfio_set_error(err, EINVAL, "%s: cannot name a device directory %s, the mount's own entry",
+			       source, name);
+	else
+		vfio_set_error(err, EEXIST, "%s: the mount already has an entry named %s", source, name);
+	return false;
+}
+
+bool fs_device_dir_attach(struct vfiofs *fs, const char *source, struct fs_node **dir_out,
 			  GError **err)
 {
-	struct vfio_device *vdev = vfio_container_attach(fs->container, pci_addr, err);
-	struct fs_node *dir;
-
-	if (!vdev)
-		return false;
-	dir = add_device_dir(fs, vdev);
-	if (dir_out)
-		*dir_out = dir;
-	return true;
-}
-
-char *fs_vfio_user_name(const char *socket_path, GError **err)
-{
-	g_autofree char *base = g_path_get_basename(socket_path);
-	size_t len = strlen(base);
-
-	if (g_str_has_suffix(base, ".sock") && len > 5)
-		base[len - 5] = '\0';
-	/* The root's own entries and what no directory can be called are taken. */
-	if (!g_path_is_absolute(socket_path) || strcmp(base, "container") == 0 ||
-	    strcmp(base, "dma") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
-	    strcmp(base, "/") == 0 ||
-	    strlen(base) >= VFIO_DEVICE_NAME_MAX) {
-		vfio_set_error(err, EINVAL, "%s: cannot name a device directory after this socket "
-			       "(give an absolute path whose file name is not container, dma, . or ..)",
-			       socket_path);
-		return NULL;
-	}
-	return g_steal_pointer(&base);
-}
-
-bool fs_device_dir_attach_user(struct vfiofs *fs, const char *socket_path, struct fs_node **dir_out,
-			       GError **err)
-{
-	g_autofree char *name = fs_vfio_user_name(socket_path, err);
+	g_autofree char *name = vfio_container_device_name(fs->container, source, err);
 	struct vfio_device *vdev;
 	struct fs_node *dir;
+	bool free;
 
 	if (!name)
 		return false;
 	g_mutex_lock(&fs->tree.lock);
-	dir = fs_tree_child(fs->tree.root, name);
+	free = root_name_free(fs, source, name, err);
 	g_mutex_unlock(&fs->tree.lock);
-	if (dir) {
-		vfio_set_error(err, EEXIST, "%s: the mount already has an entry named %s", socket_path, name);
+	if (!free)
 		return false;
-	}
-	vdev = vfio_container_attach_user(fs->container, socket_path, name, err);
+	vdev = vfio_container_attach(fs->container, source, name, err);
 	if (!vdev)
 		return false;
 	dir = add_device_dir(fs, vdev);

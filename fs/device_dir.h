@@ -39,14 +39,13 @@ void fs_device_read_unlock(struct fs_device *dev);
  */
 int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev);
 
-/* Attach with its directory (tree lock not held). */
-bool fs_device_dir_attach(struct vfiofs *fs, const char *pci_addr, struct fs_node **dir_out,
+/*
+ * Attaches the device source names (a PCI address, a vfio-user socket's
+ * path: vfio/ picks the backend) with its directory, named as vfio/ names
+ * it (tree lock not held).
+ */
+bool fs_device_dir_attach(struct vfiofs *fs, const char *source, struct fs_node **dir_out,
 			  GError **err);
-/* The same for the vfio-user server at socket_path (absolute); named by fs_vfio_user_name(). */
-bool fs_device_dir_attach_user(struct vfiofs *fs, const char *socket_path, struct fs_node **dir_out,
-			       GError **err);
-/* A vfio-user device's directory name: the socket's file name without ".sock"; NULL if unusable. */
-char *fs_vfio_user_name(const char *socket_path, GError **err);
 /* Takes the directory out of the tree (tree lock held) and returns its device to detach. */
 struct fs_device *fs_device_dir_remove(struct vfiofs *fs, struct fs_node *dir);
 /* Disables and resets (unless noreset) and detaches; tree lock not held. */

@@ -35,10 +35,11 @@ struct vfiofs;
 struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg);
 /* Detaches every device (resetting it unless noreset) and frees the tree. */
 void vfiofs_free(struct vfiofs *fs);
-/* Attaches a device and gives it a directory; err says why not. */
-bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err);
-/* Attaches the device a vfio-user server serves at socket_path (absolute). */
-bool vfiofs_attach_user(struct vfiofs *fs, const char *socket_path, GError **err);
+/*
+ * Attaches the device source names (a PCI address, or the absolute path of
+ * a vfio-user server's socket) and gives it a directory; err says why not.
+ */
+bool vfiofs_attach(struct vfiofs *fs, const char *source, GError **err);
 unsigned vfiofs_device_count(struct vfiofs *fs);
 /*
  * Starts direct mapping (the hand-off socket) for the mounted file system;

@@ -52,8 +52,8 @@ char *fs_info_text(struct vfio_device *d, const char *irq_lines)
 	GString *s = g_string_new(NULL);
 	const struct vfio_pci_ids *ids = &d->ids;
 
-	/* A vfio-user device has no PCI address on this machine: its name stands alone. */
-	g_string_append_printf(s, "%s %s\n", d->dma_space ? "name" : "address", d->name);
+	/* A device that has no PCI address on this machine goes by its name alone. */
+	g_string_append_printf(s, "%s %s\n", d->ops->name_key ? d->ops->name_key : "address", d->name);
 	vfio_device_describe(d, s);
 	g_string_append_printf(s, "vendor 0x%04x\n", ids->vendor);
 	g_string_append_printf(s, "device 0x%04x\n", ids->device);

@@ -14,7 +14,7 @@
 #include "fs/access.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
-#include "fs/irq.h"
+#include "fs/irq/irq.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
 #include "vfiofs.h"
@@ -194,7 +194,7 @@ static int expect_field(const struct call *c, const char *action, const char *fi
 	return refuse(c, EINVAL, "%s: %s must be %u, not %u", action, field, want, got);
 }
 
-/* SET_IRQS's index names the irq file's mode (fs/irq_command.c); 0, or EINVAL if none. */
+/* SET_IRQS's index names the irq file's mode (fs/irq/irq_command.c); 0, or EINVAL if none. */
 static int mode_of(const struct call *c, const char *action, const struct vfiofs_irq_set *s,
 		   enum fs_irq_mode *mode)
 {

@@ -2,8 +2,10 @@
 #define G_LOG_DOMAIN "region-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
-#include "fs/irq.h"
+#include "fs/irq/irq.h"
+#include "fs/vfio_result.h"
 #include "vfio/device.h"
+#include "vfio/region.h"
 
 #include <fcntl.h>
 #include <linux/vfio.h>
@@ -73,7 +75,7 @@ static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, siz
 	if (n < 0) {
 		g_message("%s/%s: %s of %zu bytes at %#jx failed: %s", h->dev->name, h->node->name,
 			  wbuf ? "write" : "read", size, (intmax_t)off, g_strerror(-n));
-		fuse_reply_err(req, -n);
+		fuse_reply_err(req, fs_errno_of(n));
 	} else if (wbuf) {
 		fuse_reply_write(req, n);
 	} else {

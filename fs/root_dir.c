@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "root-dir"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
-#include "fs/handoff.h"
+#include "fs/handoff/handoff.h"
 #include "fs/xattr_value.h"
 #include "vfio/error.h"
 #include "vfio/pci_addr.h"
@@ -21,22 +21,12 @@ static char *socket_get(struct vfiofs *fs, struct fs_node *n)
 static int attach_set(struct vfiofs *fs, struct fs_node *n, const char *value, size_t size)
 {
 	g_autoptr(GError) err = NULL;
-	struct fs_attach_target t;
-	bool ok;
+	g_autofree char *source = fs_xattr_attach_parse(value, size, &err);
 
 	(void)n;
-	if (!fs_xattr_attach_parse(value, size, &t, &err))
-		ok = false;
-	else if (t.socket)
-		ok = fs_device_dir_attach_user(fs, t.socket, NULL, &err);
-	else
-		ok = fs_device_dir_attach(fs, t.addr, NULL, &err);
-	if (ok) {
-		g_free(t.socket);
+	if (source && fs_device_dir_attach(fs, source, NULL, &err))
 		return 0;
-	}
-	g_warning("attach %s: %s", t.socket ? t.socket : t.addr[0] ? t.addr : "(bad value)", err->message);
-	g_free(t.socket);
+	g_warning("attach %s: %s", source ? source : "(bad value)", err->message);
 	return vfio_error_errno(err);
 }
 

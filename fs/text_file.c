@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "text-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
-#include "fs/irq.h"
+#include "fs/irq/irq.h"
 #include "fs/text.h"
 #include "vfio/container.h"
 

@@ -2,7 +2,7 @@
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 #include "fs/event_loop.h"
-#include "fs/handoff.h"
+#include "fs/handoff/handoff.h"
 #include "fs/vfiofs_private.h"
 
 /* The tree's release callback: what a node carries goes with it. */
@@ -28,14 +28,9 @@ struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *
 	return fs;
 }
 
-bool vfiofs_attach(struct vfiofs *fs, const char *pci_addr, GError **err)
+bool vfiofs_attach(struct vfiofs *fs, const char *source, GError **err)
 {
-	return fs_device_dir_attach(fs, pci_addr, NULL, err);
-}
-
-bool vfiofs_attach_user(struct vfiofs *fs, const char *socket_path, GError **err)
-{
-	return fs_device_dir_attach_user(fs, socket_path, NULL, err);
+	return fs_device_dir_attach(fs, source, NULL, err);
 }
 
 unsigned vfiofs_device_count(struct vfiofs *fs)

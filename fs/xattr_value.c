@@ -25,18 +25,16 @@ bool fs_xattr_iova_parse(const char *value, size_t size, uint64_t page, uint64_t
 	return text && vfio_iova_parse(text, iova) && page && *iova % page == 0;
 }
 
-bool fs_xattr_attach_parse(const char *value, size_t size, struct fs_attach_target *t, GError **err)
+char *fs_xattr_attach_parse(const char *value, size_t size, GError **err)
 {
 	g_autofree char *text = fs_xattr_text(value, size);
+	char addr[VFIO_PCI_ADDR_LEN];
 
-	*t = (struct fs_attach_target){ 0 };
 	if (!text) {
 		vfio_set_error(err, EINVAL, "user.vfio.attach: the value holds a NUL byte");
-		return false;
+		return NULL;
 	}
-	if (text[0] == '/') {
-		t->socket = g_steal_pointer(&text);
-		return true;
-	}
-	return vfio_pci_addr_parse(text, t->addr, err);
+	if (text[0] == '/')
+		return g_steal_pointer(&text);
+	return vfio_pci_addr_parse(text, addr, err) ? g_strdup(addr) : NULL;
 }

@@ -19,11 +19,9 @@ char *fs_xattr_text(const char *value, size_t size);
 /* user.vfio.iova: an address, hex with 0x or decimal, a multiple of page; false if not. */
 bool fs_xattr_iova_parse(const char *value, size_t size, uint64_t page, uint64_t *iova);
 
-/* user.vfio.attach: what to attach. */
-struct fs_attach_target {
-	char *socket;                   /* a vfio-user server's socket (absolute), or NULL */
-	char addr[VFIO_PCI_ADDR_LEN];   /* else a PCI address */
-};
-
-/* Parses user.vfio.attach's value; false with err (EINVAL). t->socket is the caller's to free. */
-bool fs_xattr_attach_parse(const char *value, size_t size, struct fs_attach_target *t, GError **err);
+/*
+ * Parses user.vfio.attach's value: an absolute path (a vfio-user server's
+ * socket) as it is, or a PCI address in canonical form; the caller frees
+ * it.  NULL with err (EINVAL).
+ */
+char *fs_xattr_attach_parse(const char *value, size_t size, GError **err);

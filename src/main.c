@@ -8,7 +8,7 @@
 #include "src/log.h"
 #include "src/options.h"
 #include "vfio/container.h"
-#include "vfio/sysfs.h"
+#include "vfio/kernel/sysfs.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +19,16 @@
  * Attaches the named devices (PCI and vfio-user), or, when none is named,
  * every device bound to vfio-pci; each refusal is one line on stderr.
  */
+static void attach_each(struct vfiofs *fs, GPtrArray *sources)
+{
+	for (guint i = 0; i < sources->len; i++) {
+		g_autoptr(GError) err = NULL;
+
+		if (!vfiofs_attach(fs, sources->pdata[i], &err))
+			fprintf(stderr, "vfiofs: %s\n", err->message);
+	}
+}
+
 static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named, GPtrArray *sockets)
 {
 	g_autoptr(GPtrArray) found = named->len || sockets->len ? NULL : vfio_sysfs_vfio_pci_devices();
@@ -27,18 +37,8 @@ static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named, GPtrArray *s
 	if (found && found->len == 0)
 		fprintf(stderr, "vfiofs: no device is bound to vfio-pci; bind one "
 			"(see vfiofs(1), BINDING A DEVICE) or name one with -o device=\n");
-	for (guint i = 0; i < devices->len; i++) {
-		g_autoptr(GError) err = NULL;
-
-		if (!vfiofs_attach(fs, devices->pdata[i], &err))
-			fprintf(stderr, "vfiofs: %s\n", err->message);
-	}
-	for (guint i = 0; i < sockets->len; i++) {
-		g_autoptr(GError) err = NULL;
-
-		if (!vfiofs_attach_user(fs, sockets->pdata[i], &err))
-			fprintf(stderr, "vfiofs: %s\n", err->message);
-	}
+	attach_each(fs, devices);
+	attach_each(fs, sockets);
 	return vfiofs_device_count(fs);
 }
 

@@ -8,7 +8,6 @@
 #include "vfio/device.h"
 #include "vfio/error.h"
 #include "vfio/iova.h"
-#include "vfio/vfio_user.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -20,24 +19,24 @@ struct vfio_container *vfio_container_new(const struct vfio_container_options *o
 	c->opts = *o;
 	if (!c->opts.iova_max)
 		c->opts.iova_max = UINT64_MAX;
-	if (!c->opts.user_timeout_ms)
-		c->opts.user_timeout_ms = VFIO_USER_DEFAULT_TIMEOUT_MS;
 	c->devices = g_ptr_array_new();
 	c->mappings = g_ptr_array_new();
 	c->spaces = g_ptr_array_new();
 	c->iova = vfio_iova_allocator_new(c->opts.iova_max);
+	c->backends = g_new0(struct vfio_backend *, vfio_backend_count);
 	g_mutex_init(&c->lock);
 	g_rw_lock_init(&c->map_lock);
 	return c;
 }
 
-static void kernel_close(struct vfio_kernel *k)
+static void backend_close(struct vfio_backend *b)
 {
-	if (!k)
+	if (!b)
 		return;
-	k->ops->close(k);
-	g_array_unref(k->iova_ranges);
-	g_free(k);
+	if (b->ops->close)
+		b->ops->close(b);
+	g_array_unref(b->iova_ranges);
+	g_free(b);
 }
 
 void vfio_container_free(struct vfio_container *c)
@@ -48,7 +47,9 @@ void vfio_container_free(struct vfio_container *c)
 		vfio_container_unmap(c, ((struct vfio_dma_mapping *)c->mappings->pdata[0])->iova, NULL);
 	while (c->devices->len)
 		vfio_container_detach(c, g_ptr_array_index(c->devices, c->devices->len - 1));
-	kernel_close(c->kernel);
+	for (unsigned i = 0; i < vfio_backend_count; i++)
+		backend_close(c->backends[i]);
+	g_free(c->backends);
 	g_ptr_array_unref(c->devices);
 	g_ptr_array_unref(c->mappings);
 	g_ptr_array_unref(c->spaces);
@@ -89,24 +90,43 @@ bool vfio_container_pins(struct vfio_container *c)
 	return pins;
 }
 
-/* The kernel's container, opened on first use: no /dev/vfio for vfio-user alone. */
-static struct vfio_kernel *kernel_get(struct vfio_container *c, GError **err)
+/* The container's mappings, as the backends reach them for DMA requests. */
+static ssize_t reach_mappings(void *owner, uint64_t iova, size_t len, bool whole, vfio_dma_fn fn,
+			      void *data)
 {
-	struct vfio_kernel *k;
+	return vfio_container_dma_access(owner, iova, len, whole, fn, data);
+}
 
-	if (c->kernel)
-		return c->kernel;
-	k = g_new0(struct vfio_kernel, 1);
-	k->ops = &vfio_legacy_kernel_ops;
-	k->container = c;
-	k->fd = -1;
-	k->iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span));
-	if (!k->ops->open(k, err)) {
-		kernel_close(k);
+/*
+ * Backend i's state, opened with its first device: no /dev/vfio for
+ * vfio-user alone.  Lock held.
+ */
+static struct vfio_backend *backend_get(struct vfio_container *c, unsigned i, GError **err)
+{
+	const struct vfio_backend_ops *ops = vfio_backends[i];
+	struct vfio_backend *b;
+
+	if (c->backends[i])
+		return c->backends[i];
+	if (ops->kernel && c->kernel) {
+		vfio_set_error(err, EBUSY, "the mount's kernel devices use %s: one kernel interface a mount",
+			       c->kernel->ops->name);
 		return NULL;
 	}
-	c->kernel = k;
-	return k;
+	b = g_new0(struct vfio_backend, 1);
+	*b = (struct vfio_backend){
+		.ops = ops, .container = c, .reach = { reach_mappings, c },
+		.timeout_ms = c->opts.user_timeout_ms, .dma_by_message = c->opts.user_dma_by_message,
+		.fd = -1, .iova_ranges = g_array_new(FALSE, FALSE, sizeof(struct vfio_iova_span)),
+	};
+	if (ops->open && !ops->open(b, err)) {
+		backend_close(b);
+		return NULL;
+	}
+	c->backends[i] = b;
+	if (ops->kernel)
+		c->kernel = b;
+	return b;
 }
 
 static struct vfio_device *device_new(struct vfio_container *c, const char *name)
@@ -129,64 +149,105 @@ static bool name_free(struct vfio_container *c, const char *name, GError **err)
 	return false;
 }
 
-struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
-					  GError **err)
+static int backend_of(struct vfio_container *c, const char *source, GError **err)
 {
-	struct vfio_kernel *k;
-	struct vfio_device *d;
+	int i = vfio_backend_for(&c->opts, source);
 
-	g_mutex_lock(&c->lock);
-	if (!name_free(c, pci_addr, err) || !(k = kernel_get(c, err)))
-		goto err_unlock;
-	d = device_new(c, pci_addr);
-	if (!k->ops->attach_device(k, d, err))
-		goto err_free;
-	if (!vfio_device_setup(d, err))
-		goto err_detach;
-	g_ptr_array_add(c->devices, d);
-	g_mutex_unlock(&c->lock);
-	g_info("attached %s (IOMMU group %d)", d->name, d->group);
-	return d;
-
-err_detach:
-	vfio_device_teardown(d);
-	k->ops->detach_device(k, d);
-err_free:
-	g_free(d);
-err_unlock:
-	g_mutex_unlock(&c->lock);
-	return NULL;
+	if (i < 0)
+		vfio_set_error(err, EINVAL, "%s: neither a PCI address (dddd:bb:dd.f) nor the absolute "
+			       "path of a vfio-user socket", source);
+	return i;
 }
 
-struct vfio_device *vfio_container_attach_user(struct vfio_container *c, const char *socket_path,
-					       const char *name, GError **err)
+char *vfio_container_device_name(struct vfio_container *c, const char *source, GError **err)
 {
-	struct vfio_user_options o = {
-		.timeout_ms = c->opts.user_timeout_ms,
-		.dma_by_message = c->opts.user_dma_by_message,
-	};
-	struct vfio_device *d;
+	int i = backend_of(c, source, err);
 
+	return i < 0 ? NULL : vfio_backends[i]->device_name(source, err);
+}
+
+static bool space_joined(const struct vfio_container *c, const struct vfio_dma_space *s)
+{
+	for (guint i = 0; i < c->spaces->len; i++)
+		if (c->spaces->pdata[i] == s)
+			return true;
+	return false;
+}
+
+/*
+ * Lock held: a backend's shared space receives the mappings exactly while
+ * the backend has an IOMMU (the kernel drops every mapping with the
+ * IOMMU, and a new IOMMU gets them all back).
+ */
+static bool sync_backend_space(struct vfio_container *c, struct vfio_backend *b, GError **err)
+{
+	bool joined = b->space.ops && space_joined(c, &b->space);
+
+	if (b->space.ops && b->iommu_model && !joined)
+		return vfio_container_join_space(c, &b->space, err);
+	if (!b->iommu_model && joined)
+		vfio_container_leave_space(c, &b->space);
+	return true;
+}
+
+/* Lock held: lets go of d's DMA spaces and of d itself in b. */
+static void take_down(struct vfio_container *c, struct vfio_backend *b, struct vfio_device *d)
+{
+	if (d->dma_space)
+		vfio_container_leave_space(c, d->dma_space);
+	vfio_device_teardown(d);
+	b->ops->detach_device(b, d);
+	sync_backend_space(c, b, NULL);
+}
+
+/*
+ * Lock held: d, named and reached by b, is set up and reaches every
+ * mapping before anyone can use it.
+ */
+static bool bring_up(struct vfio_container *c, struct vfio_backend *b, struct vfio_device *d,
+		     const char *source, GError **err)
+{
+	if (!b->ops->attach_device(b, d, source, err))
+		return false;
+	d->backend = b;
+	if (!sync_backend_space(c, b, err))
+		goto err_take_down;
+	if (!vfio_device_setup(d, err))
+		goto err_take_down;
+	if (d->dma_space && !vfio_container_join_space(c, d->dma_space, err)) {
+		g_prefix_error(err, "%s: ", d->name);
+		goto err_take_down;
+	}
+	return true;
+
+err_take_down:
+	take_down(c, b, d);
+	return false;
+}
+
+struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *source,
+					  const char *name, GError **err)
+{
+	struct vfio_backend *b;
+	struct vfio_device *d;
+	int i = backend_of(c, source, err);
+
+	if (i < 0)
+		return NULL;
 	g_mutex_lock(&c->lock);
-	if (!name_free(c, name, err))
+	if (!name_free(c, name, err) || !(b = backend_get(c, (unsigned)i, err)))
 		goto err_unlock;
 	d = device_new(c, name);
-	if (!vfio_user_connect(d, socket_path, &o, err))
+	if (!bring_up(c, b, d, source, err))
 		goto err_free;
-	if (!vfio_device_setup(d, err))
-		goto err_teardown;
-	/* Before the device is usable it reaches every buffer the others reach. */
-	if (!vfio_container_join_space(c, d->dma_space, err)) {
-		g_prefix_error(err, "%s: ", name);
-		goto err_teardown;
-	}
 	g_ptr_array_add(c->devices, d);
 	g_mutex_unlock(&c->lock);
-	g_info("attached %s (vfio-user, %s)", d->name, socket_path);
+	if (d->group >= 0)
+		g_info("attached %s (IOMMU group %d)", d->name, d->group);
+	else
+		g_info("attached %s (%s, %s)", d->name, d->ops->transport, source);
 	return d;
 
-err_teardown:
-	vfio_device_teardown(d);
 err_free:
 	g_free(d);
 err_unlock:
@@ -198,12 +259,7 @@ void vfio_container_detach(struct vfio_container *c, struct vfio_device *d)
 {
 	g_mutex_lock(&c->lock);
 	g_ptr_array_remove(c->devices, d);
-	/* A vfio-user server forgets the mappings with the connection. */
-	if (d->dma_space)
-		vfio_container_leave_space(c, d->dma_space);
-	vfio_device_teardown(d);
-	if (!d->dma_space && c->kernel)
-		c->kernel->ops->detach_device(c->kernel, d);
+	take_down(c, d->backend, d);
 	g_mutex_unlock(&c->lock);
 	g_info("detached %s", d->name);
 	g_free(d);
@@ -243,7 +299,7 @@ static const struct vfio_dma_mapping *mapping_from(const struct vfio_container *
 static void update_ranges(struct vfio_container *c)
 {
 	static const struct vfio_iova_span all = { 0, UINT64_MAX };
-	struct vfio_kernel *k = c->kernel;
+	struct vfio_backend *k = c->kernel;
 
 	if (k && k->iommu_model)
 		vfio_iova_set_ranges(c->iova, (const struct vfio_iova_span *)k->iova_ranges->data,
@@ -444,7 +500,7 @@ ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_
 
 uint64_t vfio_container_dma_size(struct vfio_container *c)
 {
-	struct vfio_kernel *k;
+	struct vfio_backend *k;
 	uint64_t top;
 
 	g_mutex_lock(&c->lock);
@@ -496,7 +552,7 @@ static void mapping_info_clear(gpointer p)
 	g_free(((struct vfio_container_mapping_info *)p)->label);
 }
 
-static void info_add_kernel(struct vfio_container_info *info, const struct vfio_kernel *k)
+static void info_add_kernel(struct vfio_container_info *info, const struct vfio_backend *k)
 {
 	info->backend = k ? k->ops->name : "none";
 	info->iommu_model = k && k->iommu_model ? k->iommu_model : "none";

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vfio/dma_reach.h"
 #include "vfio/iova.h"
 
 struct vfio_container;
@@ -28,15 +29,20 @@ struct vfio_container *vfio_container_new(const struct vfio_container_options *o
 /* Unmaps every mapping, detaches whatever is still attached, closes. */
 void vfio_container_free(struct vfio_container *c);
 
-/* Opens the kernel device at a canonical PCI address; NULL and err on failure. */
-struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *pci_addr,
-					  GError **err);
 /*
- * Connects to the vfio-user server at socket_path and names the device
- * name; every existing mapping reaches it before this returns.
+ * The name a device gets from what the user named it by (source: a PCI
+ * address, the absolute path of a vfio-user server's socket); NULL and
+ * EINVAL if source names nothing a backend serves or makes no name.
  */
-struct vfio_device *vfio_container_attach_user(struct vfio_container *c, const char *socket_path,
-					       const char *name, GError **err);
+char *vfio_container_device_name(struct vfio_container *c, const char *source, GError **err);
+/*
+ * Attaches the device source names, as name (from
+ * vfio_container_device_name()), through the backend that serves it:
+ * every existing mapping reaches it before this returns.  NULL and err on
+ * failure, with nothing left attached.
+ */
+struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *source,
+					  const char *name, GError **err);
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d);
 /* True while a device of that name is attached. */
 bool vfio_container_has_device(struct vfio_container *c, const char *name);
@@ -68,7 +74,6 @@ bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t
  * what fn returned (< 0), else the bytes reached; -EFAULT if iova is in no
  * mapping.
  */
-typedef int (*vfio_dma_fn)(void *mem, size_t len, size_t done, void *data);
 ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_t len, bool whole,
 				  vfio_dma_fn fn, void *data);
 /* SEEK_DATA / SEEK_HOLE over the mappings from off; -ENXIO past the end or no data. */

@@ -1,42 +1,12 @@
 /*
- * Inside the container: what vfio/container.c and the kernel's container
- * backends share.  Not for fs/ (it uses vfio/container.h).
+ * Inside the container: what vfio/container.c and the backends share.  Not
+ * for fs/ (it uses vfio/container.h).
  */
 #pragma once
 
 #include "vfio/container.h"
+#include "vfio/backend.h"
 #include "vfio/dma_space.h"
-
-struct vfio_kernel;
-
-/*
- * A kernel VFIO container backend: the legacy type1 container now, iommufd
- * later.  Opened when the first kernel device arrives.
- */
-struct vfio_kernel_ops {
-	const char *name;
-	bool (*open)(struct vfio_kernel *k, GError **err);
-	void (*close)(struct vfio_kernel *k);
-	/*
-	 * Gives d its device handle (d->fd, d->group, d->ops); sets up the IOMMU
-	 * on first use and then joins k->space to the container.
-	 */
-	bool (*attach_device)(struct vfio_kernel *k, struct vfio_device *d, GError **err);
-	void (*detach_device)(struct vfio_kernel *k, struct vfio_device *d);
-};
-
-struct vfio_kernel {
-	const struct vfio_kernel_ops *ops;
-	struct vfio_container *container;
-	int fd;
-	const char *iommu_model;  /* e.g. "type1v2"; NULL while no IOMMU is set */
-	uint64_t page_sizes;      /* bitmap of IOVA page sizes */
-	GArray *iova_ranges;      /* struct vfio_iova_span, ascending */
-	struct vfio_dma_space space;
-	void *priv;               /* the backend's own state */
-};
-
-extern const struct vfio_kernel_ops vfio_legacy_kernel_ops;
 
 struct vfio_container {
 	/* Serialises attach, detach and mapping changes; may be held across transport calls. */
@@ -52,7 +22,9 @@ struct vfio_container {
 	GPtrArray *spaces;        /* struct vfio_dma_space *: every mapping reaches each */
 	struct vfio_iova_allocator *iova;
 	struct vfio_container_options opts;
-	struct vfio_kernel *kernel;  /* NULL until the first kernel device */
+	/* Each entry of vfio_backends[], opened with its first device (NULL until then). */
+	struct vfio_backend **backends;
+	struct vfio_backend *kernel;  /* the open kernel backend, if any */
 };
 
 /*

@@ -4,51 +4,6 @@
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
-#include <sys/mman.h>
-
-static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
-	[VFIO_PCI_BAR0_REGION_INDEX] = "bar0", [VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
-	[VFIO_PCI_BAR2_REGION_INDEX] = "bar2", [VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
-	[VFIO_PCI_BAR4_REGION_INDEX] = "bar4", [VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
-	[VFIO_PCI_ROM_REGION_INDEX] = "rom", [VFIO_PCI_CONFIG_REGION_INDEX] = "config",
-	[VFIO_PCI_VGA_REGION_INDEX] = "vga",
-};
-
-static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
-	[VFIO_PCI_INTX_IRQ_INDEX] = "intx", [VFIO_PCI_MSI_IRQ_INDEX] = "msi",
-	[VFIO_PCI_MSIX_IRQ_INDEX] = "msix", [VFIO_PCI_ERR_IRQ_INDEX] = "err",
-	[VFIO_PCI_REQ_IRQ_INDEX] = "req",
-};
-
-const char *vfio_region_name(unsigned index)
-{
-	return index < G_N_ELEMENTS(region_names) ? region_names[index] : NULL;
-}
-
-const char *vfio_irq_name(unsigned index)
-{
-	return index < G_N_ELEMENTS(irq_names) ? irq_names[index] : NULL;
-}
-
-static void map_areas(struct vfio_device *d, struct vfio_region *r)
-{
-	for (guint i = 0; i < r->areas->len; i++) {
-		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
-
-		a->addr = d->ops->map_area ? d->ops->map_area(d, r, a) : vfio_region_map_area(d, r, a);
-	}
-}
-
-static void unmap_areas(struct vfio_region *r)
-{
-	for (guint i = 0; r->areas && i < r->areas->len; i++) {
-		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
-
-		if (a->addr)
-			munmap(a->addr, a->size);
-		a->addr = NULL;
-	}
-}
 
 static bool read_config(struct vfio_device *d, void *buf, size_t len, uint64_t off)
 {
@@ -101,14 +56,14 @@ bool vfio_device_setup(struct vfio_device *d, GError **err)
 		return false;
 	for (unsigned i = 0; i < d->num_regions; i++)
 		if (d->regions[i].size)
-			map_areas(d, &d->regions[i]);
+			vfio_region_map_areas(d, &d->regions[i]);
 	return read_ids(d, err);
 }
 
 void vfio_device_teardown(struct vfio_device *d)
 {
 	for (unsigned i = 0; i < d->num_regions; i++) {
-		unmap_areas(&d->regions[i]);
+		vfio_region_unmap_areas(&d->regions[i]);
 		if (d->regions[i].areas)
 			g_array_unref(d->regions[i].areas);
 	}

@@ -18,6 +18,17 @@
 void *vfio_info_ioctl(int fd, unsigned long request, const void *query, uint32_t size,
 		      uint32_t *answer_size);
 
-/* The first capability with this id in info (size bytes, chain from offset), or NULL. */
-const struct vfio_info_cap_header *vfio_info_find_cap(const void *info, size_t size,
-						      uint32_t offset, uint16_t id);
+/*
+ * Where the first capability with this id starts in info (size bytes: a
+ * fixed part of fixed_size bytes, then the chain from offset), or 0.  Each
+ * step must move forward and stay past the fixed part, so a hostile chain
+ * ends.  The one walker for the kernel's answers and a vfio-user server's.
+ */
+size_t vfio_info_cap_find(const void *info, size_t size, size_t fixed_size, uint32_t offset,
+			  uint16_t id);
+/*
+ * Calls fn for each area of the sparse mmap capability at cap in info
+ * (size bytes), as many as the answer holds.
+ */
+void vfio_info_sparse_areas(const void *info, size_t size, size_t cap,
+			    void (*fn)(uint64_t offset, uint64_t size, void *data), void *data);

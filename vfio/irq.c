@@ -1,9 +1,22 @@
 /* Interrupt control through the transport's set_irqs (VFIO_DEVICE_SET_IRQS or its vfio-user message). */
 #define G_LOG_DOMAIN "irq"
 #include "vfio/device.h"
+#include "vfio/irq.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <linux/vfio.h>
+
+static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
+	[VFIO_PCI_INTX_IRQ_INDEX] = "intx", [VFIO_PCI_MSI_IRQ_INDEX] = "msi",
+	[VFIO_PCI_MSIX_IRQ_INDEX] = "msix", [VFIO_PCI_ERR_IRQ_INDEX] = "err",
+	[VFIO_PCI_REQ_IRQ_INDEX] = "req",
+};
+
+const char *vfio_irq_name(unsigned index)
+{
+	return index < G_N_ELEMENTS(irq_names) ? irq_names[index] : NULL;
+}
 
 /* The index exists, the device offers it, and [vector, vector + count) fits. */
 static bool irq_fits(struct vfio_device *d, unsigned index, unsigned vector, unsigned count)

@@ -1,6 +1,6 @@
 #define G_LOG_DOMAIN "mmio"
 #include "vfio/mmio.h"
-#include "vfio/access.h"
+#include "vfio/access_width.h"
 #include "vfio/fault_guard.h"
 
 #include <errno.h>

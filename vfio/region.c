@@ -5,14 +5,28 @@
  * naturally aligned access at a time.
  */
 #define G_LOG_DOMAIN "region"
-#include "vfio/access.h"
+#include "vfio/access_width.h"
 #include "vfio/device.h"
+#include "vfio/region.h"
 #include "vfio/mmio.h"
 
 #include <errno.h>
 #include <linux/vfio.h>
 #include <string.h>
 #include <sys/mman.h>
+
+static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
+	[VFIO_PCI_BAR0_REGION_INDEX] = "bar0", [VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
+	[VFIO_PCI_BAR2_REGION_INDEX] = "bar2", [VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
+	[VFIO_PCI_BAR4_REGION_INDEX] = "bar4", [VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
+	[VFIO_PCI_ROM_REGION_INDEX] = "rom", [VFIO_PCI_CONFIG_REGION_INDEX] = "config",
+	[VFIO_PCI_VGA_REGION_INDEX] = "vga",
+};
+
+const char *vfio_region_name(unsigned index)
+{
+	return index < G_N_ELEMENTS(region_names) ? region_names[index] : NULL;
+}
 
 /* The mapped area holding pos, or NULL; *run is how far the same path (mapped or not) goes. */
 static const struct vfio_mmap_area *area_at(const struct vfio_region *r, uint64_t pos,
@@ -124,4 +138,24 @@ void *vfio_region_map_area(const struct vfio_device *d, const struct vfio_region
 		return NULL;
 	}
 	return addr;
+}
+
+void vfio_region_map_areas(struct vfio_device *d, struct vfio_region *r)
+{
+	for (guint i = 0; i < r->areas->len; i++) {
+		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
+
+		a->addr = d->ops->map_area ? d->ops->map_area(d, r, a) : vfio_region_map_area(d, r, a);
+	}
+}
+
+void vfio_region_unmap_areas(struct vfio_region *r)
+{
+	for (guint i = 0; r->areas && i < r->areas->len; i++) {
+		struct vfio_mmap_area *a = &g_array_index(r->areas, struct vfio_mmap_area, i);
+
+		if (a->addr)
+			munmap(a->addr, a->size);
+		a->addr = NULL;
+	}
 }

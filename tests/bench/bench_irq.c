@@ -172,7 +172,7 @@ static int run_direct(const char *addr, const char *test, const char *arg)
 	struct path p = { .name = "direct", .trigger = direct_trigger, .wait = direct_wait };
 	int32_t fd;
 
-	p.dev = c ? vfio_container_attach(c, addr, &err) : NULL;
+	p.dev = c ? vfio_container_attach(c, addr, addr, &err) : NULL;
 	if (!p.dev) {
 		fprintf(stderr, "%s\n", err->message);
 		return 1;

@@ -92,7 +92,7 @@ static int run_direct(const char *addr, const char *region, const char *test, lo
 {
 	GError *err = NULL;
 	struct vfio_container *c = vfio_container_new(&(struct vfio_container_options){ 0 });
-	struct vfio_device *d = c ? vfio_container_attach(c, addr, &err) : NULL;
+	struct vfio_device *d = c ? vfio_container_attach(c, addr, addr, &err) : NULL;
 	int rc = 1;
 
 	if (!d) {

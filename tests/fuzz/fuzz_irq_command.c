@@ -1,11 +1,11 @@
 /*
- * libFuzzer target for the irq command parser (fs/irq_command.c): whatever
+ * libFuzzer target for the irq command parser (fs/irq/irq_command.c): whatever
  * anyone with write access writes to a device's irq file.  Any bytes must be
  * refused with EINVAL and a message, or parsed into a known verb whose
  * number fits; never a crash, a leak or undefined behaviour.  Also formats
  * event lines from input-chosen counts into a bounded buffer.
  */
-#include "fs/irq_command.h"
+#include "fs/irq/irq_command.h"
 #include "vfio/error.h"
 
 #include <stdint.h>

@@ -1,12 +1,12 @@
 /*
  * libFuzzer targets over the parsers of what a local user sends: the
- * hand-off request line (fs/handoff_wire.c) and the values of
+ * hand-off request line (fs/handoff/handoff_wire.c) and the values of
  * user.vfio.iova and user.vfio.attach (fs/xattr_value.c).  Any bytes must
  * be refused or parsed without a crash, a leak or undefined behaviour.
  * One target per build, chosen with -DFUZZ_TARGET=N (see run.sh).
  */
 #include "fuzz.h"
-#include "fs/handoff_wire.h"
+#include "fs/handoff/handoff_wire.h"
 #include "fs/xattr_value.h"
 
 #include <stdint.h>
@@ -42,15 +42,13 @@ static void fuzz_attach(const uint8_t *p, size_t n)
 {
 	g_autofree char *value = g_memdup2(p, n);
 	g_autoptr(GError) err = NULL;
-	struct fs_attach_target t;
+	g_autofree char *source = fs_xattr_attach_parse(value, n, &err);
 
-	if (fs_xattr_attach_parse(value, n, &t, &err)) {
-		if (!t.socket && strlen(t.addr) != VFIO_PCI_ADDR_LEN - 1)
-			__builtin_trap();
-		g_free(t.socket);
-	} else if (!err) {
+	/* A socket's absolute path, or a canonical PCI address. */
+	if (source && source[0] != '/' && !vfio_pci_addr_is_canonical(source))
 		__builtin_trap();
-	}
+	if (!source && !err)
+		__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

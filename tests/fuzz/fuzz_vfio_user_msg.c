@@ -1,12 +1,13 @@
 /*
- * libFuzzer targets over every parser of vfio/vfio_user_msg.c: what a
+ * libFuzzer targets over every parser of vfio/user/msg.c: what a
  * vfio-user server sends is untrusted, so any bytes must be refused or
  * parsed without a crash, a leak or undefined behaviour.  One target per
  * build, chosen with -DFUZZ_TARGET=N (tests/fuzz/run.sh builds them all).
  */
 #include "fuzz.h"
-#include "vfio/vfio_user_msg.h"
+#include "vfio/user/msg.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -22,11 +23,12 @@ static uint8_t *copy_unaligned(const uint8_t *data, size_t size)
 static void fuzz_header(const uint8_t *p, size_t n)
 {
 	struct vfio_user_header h;
+	const char *why = NULL;
 	char name[32];
 
 	if (!vfio_user_header_decode(p, n, &h))
 		return;
-	if (!vfio_user_header_check(&h, 1024 * 1024 + 4096)) {
+	if (vfio_user_header_check(&h, 1024 * 1024 + 4096, &why)) {
 		(void)vfio_user_is_reply(&h);
 		(void)vfio_user_reply_errno(&h);
 	}
@@ -75,12 +77,16 @@ static void fuzz_info(const uint8_t *p, size_t n)
 static void fuzz_dma(const uint8_t *p, size_t n)
 {
 	struct vfio_user_dma_request req;
+	const char *why = NULL;
 	uint16_t cmd;
 
 	if (n < 2)
 		return;
 	memcpy(&cmd, p, 2);
-	if (vfio_user_dma_request_parse(cmd, p + 2, n - 2, 1024 * 1024, &req) == 0 && req.write) {
+	if (!vfio_user_dma_request_parse(cmd, p + 2, n - 2, 1024 * 1024, &req, &why)) {
+		if (!why || (req.error != EINVAL && req.error != EFAULT))
+			__builtin_trap();
+	} else if (req.write) {
 		volatile uint8_t sink = 0;
 
 		/* The data it points at must lie inside the input. */
@@ -93,10 +99,12 @@ static void fuzz_dma(const uint8_t *p, size_t n)
 static void fuzz_region_reply(const uint8_t *p, size_t n)
 {
 	struct vfio_user_region_access req = { .offset = 0x10, .region = 2, .count = 4 };
+	const char *why = NULL;
 
 	if (n < 1)
 		return;
-	(void)vfio_user_region_reply_check(p + 1, n - 1, &req, p[0] & 1);
+	if (!vfio_user_region_reply_check(p + 1, n - 1, &req, p[0] & 1, &why) && !why)
+		__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

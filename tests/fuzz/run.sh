@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer targets over vfio/vfio_user_msg.c, the hand-off
+# Builds the libFuzzer targets over vfio/user/msg.c, the hand-off
 # request line, the xattr values, the irq command line, PCI addresses, IOVAs
 # and the command line with its mount options, trace lines and whole traces,
 # straight from the sources
@@ -53,9 +53,9 @@ run_target() {
 n=0
 for target in header version region_info info dma region_reply; do
 	n=$((n + 1))
-	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/vfio_user_msg.c
+	run_target "$target" "$n" tests/fuzz/fuzz_vfio_user_msg.c vfio/user/msg.c vfio/info_cap.c
 done
-PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff_wire.c vfio/fd_passing.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
+PARSERS="tests/fuzz/fuzz_parsers.c fs/handoff/handoff_wire.c vfio/fd_passing.c fs/xattr_value.c vfio/iova.c vfio/pci_addr.c vfio/error.c"
 n=0
 for target in handoff_request xattr_iova xattr_attach; do
 	n=$((n + 1))
@@ -65,7 +65,7 @@ done
 # What users write to a device's irq file; seeds kept in tests/fuzz/corpus/.
 mkdir -p "$OUT/seeds/irq_command"
 cp tests/fuzz/corpus/irq_command/* "$OUT/seeds/irq_command/"
-run_target irq_command 1 tests/fuzz/fuzz_irq_command.c fs/irq_command.c vfio/error.c
+run_target irq_command 1 tests/fuzz/fuzz_irq_command.c fs/irq/irq_command.c vfio/error.c
 # What users type: PCI addresses, IOVAs, the command line and its -o options
 # (over libfuse's own parsers); seeds kept in tests/fuzz/corpus/.
 INPUTS="tests/fuzz/fuzz_inputs.c src/options.c vfio/pci_addr.c vfio/iova.c vfio/error.c"

@@ -1,11 +1,11 @@
 /*
  * The scripted fake vfio-user servers of the unit tests
- * (vfio/test_vfio_user_conn.c, vfio/test_vfio_user_device.c): sending a
+ * (vfio/user/test_conn.c, vfio/user/test_device.c): sending a
  * message, with a descriptor as SCM_RIGHTS where the server passes one.
  */
 #pragma once
 
-#include "vfio/vfio_user_msg.h"
+#include "vfio/user/msg.h"
 
 #include <stdbool.h>
 #include <stddef.h>
