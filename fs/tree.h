@@ -28,6 +28,7 @@ enum fs_kind {
 	FS_DEVICE_DMA,    /* DDDD:BB:DD.F/dma */
 	FS_RESET,
 	FS_DMA_BUFFER,    /* root/dma/NAME */
+	FS_TRACE,         /* DDDD:BB:DD.F/trace */
 	FS_KIND_COUNT
 };
 

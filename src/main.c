@@ -75,7 +75,8 @@ static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs, const str
 		goto err_out2;
 	if (!o->fuse.foreground)
 		vfiofs_log_to_syslog();
-	/* After the fork: the hand-off runs threads of its own. */
+	/* After the fork: -o trace's writers and the hand-off run threads of their own. */
+	vfiofs_started(fs);
 	if (!vfiofs_start_handoff(fs, o->mountpoint, o->allow_other, &err))
 		g_warning("direct mapping is not available: %s", err->message);
 	rc = serve(se, o) < 0 ? 1 : 0;
@@ -125,6 +126,7 @@ int main(int argc, char *argv[])
 	});
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
+		.trace_dir = o.trace_dir,
 		.hugepages = o.hugepages,
 		.intx_eoi = o.intx_eoi,
 		.uid = o.has_uid ? o.uid : getuid(),

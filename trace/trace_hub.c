@@ -154,6 +154,26 @@ static void emit_body(struct trace_hub *hub, const char *body, size_t len)
 		g_free(w);
 }
 
+void trace_hub_wake_all(struct trace_hub *hub)
+{
+	struct wake *w;
+	size_t n = 0;
+
+	g_mutex_lock(&hub->lock);
+	w = g_new(struct wake, hub->list->len + 1);
+	for (guint i = 0; i < hub->list->len; i++) {
+		struct trace_hub_reader *r = hub->list->pdata[i];
+
+		if (!r->wake)
+			continue;
+		r->waking++;
+		w[n++] = (struct wake){ r, r->wake, r->data };
+	}
+	g_mutex_unlock(&hub->lock);
+	run_wakes(hub, w, n);
+	g_free(w);
+}
+
 void trace_hub_emit(struct trace_hub *hub, const struct trace_event *ev)
 {
 	GString *body;

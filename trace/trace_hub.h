@@ -48,6 +48,9 @@ static inline bool trace_hub_active(struct trace_hub *hub)
 	return hub && atomic_load_explicit(&hub->readers, memory_order_relaxed) > 0;
 }
 
+/* Calls every reader's wake (the device went away: readers see the end). */
+void trace_hub_wake_all(struct trace_hub *hub);
+
 /* One event to every reader (its seq and usec are each reader's own). */
 void trace_hub_emit(struct trace_hub *hub, const struct trace_event *ev);
 
