@@ -1,9 +1,9 @@
 /*
  * DEVICE/trace (SPEC "Traces"): each open file is a reader of the device's
  * trace hub, with its own stream.  A read with nothing pending waits (no
- * thread parked: the request is answered when a line comes, on the event
- * loop, so that the thread that made the access never writes a reply to
- * /dev/fuse); O_NONBLOCK gets EAGAIN; poll as irq has it; a signal, EINTR.
+ * thread parked: the request is answered on the event loop, a moment after a
+ * line comes, so that the thread that made the access never writes a reply
+ * to /dev/fuse); O_NONBLOCK gets EAGAIN; poll as irq has it; a signal, EINTR.
  * Once the device is detached, what is left is read and then end of file.
  * A line written is a MARK in every reader's stream.
  */
@@ -97,14 +97,27 @@ static gboolean wake_on_loop(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* From the hub, on the thread that made the access (no lock of ours held): to the loop. */
+/*
+ * From the hub, on the thread that made the access (no lock of ours held):
+ * to the loop, WAKE_DELAY_MS later, so that a reader that keeps up gets
+ * lines in batches, one reply for many accesses, instead of a reply (and a
+ * read by the reader, and a write by it) per access competing with the
+ * accesses for the CPU.
+ */
+#define WAKE_DELAY_MS 2
+
 static void on_wake(struct trace_hub_reader *r, void *data)
 {
 	struct trace_file *f = data;
+	GSource *timer;
 
 	(void)r;
-	if (g_atomic_int_compare_and_exchange(&f->wake_queued, 0, 1))
-		fs_event_loop_invoke(f->loop, wake_on_loop, file_ref(f), file_unref);
+	if (!g_atomic_int_compare_and_exchange(&f->wake_queued, 0, 1))
+		return;
+	timer = g_timeout_source_new(WAKE_DELAY_MS);
+	g_source_set_callback(timer, wake_on_loop, file_ref(f), file_unref);
+	g_source_attach(timer, fs_event_loop_context(f->loop));
+	g_source_unref(timer);
 }
 
 static int trace_open(struct fs_handle *h, int flags)

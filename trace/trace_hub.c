@@ -90,6 +90,12 @@ static bool reader_put(struct trace_hub_reader *r, const char *body, size_t len)
 	bool was_empty = r->used == 0;
 	char lost[40];
 
+	/* still full: count it without formatting anything (a stalled reader costs a compare) */
+	if (r->lost && TRACE_HUB_READER_BYTES - r->used < LOST_ROOM) {
+		r->lost++;
+		r->lost_total++;
+		return false;
+	}
 	if (r->lost) {
 		int n = snprintf(lost, sizeof(lost), "LOST %" G_GUINT64_FORMAT, r->lost);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #define CHUNK (64 * 1024)
+#define BATCH_USEC 5000
 
 struct trace_sink {
 	struct trace_hub_reader *reader;
@@ -60,6 +61,9 @@ static gpointer run(gpointer data)
 		g_mutex_lock(&s->lock);
 		while (!s->pending && !s->stop)
 			g_cond_wait(&s->cond, &s->lock);
+		/* a moment for more lines to come: one write for many accesses */
+		if (!s->stop)
+			g_cond_wait_until(&s->cond, &s->lock, g_get_monotonic_time() + BATCH_USEC);
 		s->pending = false;
 		stop = s->stop;
 		g_mutex_unlock(&s->lock);

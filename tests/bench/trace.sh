@@ -9,7 +9,10 @@
 #              fills, then every line is dropped and counted)
 #   file       the mount runs with -o trace=DIR (a second mount)
 # Prints each round's medians and the ratios to the untraced read of the same
-# round; the issue's aim is traced <= 1.1 x untraced.
+# round, then the best round of each; the issue's aim is traced <= 1.1 x
+# untraced. A reader that keeps up gets its lines in batches (a reply every
+# 2 ms, the -o trace file a write every 5 ms), so its own work does not take
+# turns with every access on a small machine.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd -P)
@@ -49,6 +52,8 @@ DEV=$D/mnt/edu
 med_us() { awk '{ for (i = 1; i < NF; i++) if ($i == "median") { v = $(i + 1); if ($(i + 2) == "ns") v /= 1000; print v; exit } }'; }
 lat() { nice -n 0 $B/bench_region file "$1/bar0" lat "$LAT_N" 0x04 | med_us; }
 
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+b_un= b_tr= b_st= b_fi=
 for ((round = 1; round <= ROUNDS; round++)); do
     untraced=$(lat "$DEV")
     # a reader that reads: its copy shows the mark once it is attached
@@ -61,8 +66,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     exec 3<"$DEV/trace"
     stalled=$(lat "$DEV")
     exec 3<&-
-    file=$(lat "$D/mnt2/edu")
+    file=$(lat "$D/mnt2/edu2")
     echo "round $round: untraced $untraced us, traced $traced us ($lines lines copied), stalled $stalled us, -o trace $file us"
     awk -v u="$untraced" -v t="$traced" -v s="$stalled" -v f="$file" \
         'BEGIN { printf "round ratios: traced %.3f x, stalled %.3f x, -o trace %.3f x (aim: traced <= 1.1 x)\n", t / u, s / u, f / u }'
+    b_un=$(best "$b_un" "$untraced") b_tr=$(best "$b_tr" "$traced")
+    b_st=$(best "$b_st" "$stalled") b_fi=$(best "$b_fi" "$file")
 done
+# The best round of each (the machine's noise only ever adds): the figures for doc/performance.md.
+awk -v u="$b_un" -v t="$b_tr" -v s="$b_st" -v f="$b_fi" 'BEGIN {
+    printf "best: untraced %.2f us, traced %.2f us (%.3f x), stalled reader %.2f us (%.3f x), -o trace %.2f us (%.3f x)\n",
+        u, t, t / u, s, s / u, f, f / u }'
