@@ -177,7 +177,7 @@ close_traces:
 int main(int argc, char *argv[])
 {
 	gboolean diff = FALSE, perfetto = FALSE;
-	double timeout = 5.0;
+	double timeout = 5.0, settle = 1.0;
 	char **ignores = NULL, **masks = NULL, **args = NULL;
 	GOptionEntry entries[] = {
 		{ "diff", 0, 0, G_OPTION_ARG_NONE, &diff, "compare two recorded traces A B", NULL },
@@ -189,6 +189,8 @@ int main(int argc, char *argv[])
 		  "compare only the bits of MASK at SPACE:OFFSET", "SPACE:OFFSET:MASK" },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
 		  "seconds a poll or an interrupt is waited for (default 5)", "SECONDS" },
+		{ "settle", 0, 0, G_OPTION_ARG_DOUBLE, &settle,
+		  "seconds a single read that differs is read again (default 1; 0: never)", "SECONDS" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -217,7 +219,12 @@ int main(int argc, char *argv[])
 		say("--timeout takes seconds, more than 0 and at most a day");
 		goto out;
 	}
+	if (!(settle >= 0 && settle <= timeout)) {
+		say("--settle takes seconds, from 0 up to the --timeout");
+		goto out;
+	}
 	opt.timeout_ms = (int)(timeout * 1000);
+	opt.settle_ms = (int)(settle * 1000);
 	nargs = args ? (int)g_strv_length(args) : 0;
 	if (diff && perfetto) {
 		say("--diff and --perfetto do not go together");

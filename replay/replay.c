@@ -2,7 +2,7 @@
  * The replay loop: items out of the poll collapser, each done on the
  * device the way it was recorded and compared. A run of reads (a poll) is
  * read again until the run's last value appears or the timeout; a single
- * read is read once. Values written that were IOVAs of a recorded buffer
+ * read that differs, for the (shorter) settle time. Values written that were IOVAs of a recorded buffer
  * are written as that buffer's IOVA now. Message DMA (DMAR, DMAW) is the
  * device's doing, not the script's: nothing to replay.
  */
@@ -41,8 +41,14 @@ static void replay_read(struct replay *p, const struct trace_item *a, struct tra
 {
 	const struct trace_event *x = &a->ev;
 	uint64_t bits = trace_filter_bits(p->opt->filter, x->space, x->offset);
-	gint64 deadline = g_get_monotonic_time() + (gint64)p->opt->timeout_ms * 1000;
-	bool poll = a->count > 1 && bits && !x->err;
+	bool poll = bits && !x->err;
+	/*
+	 * A poll waits up to the timeout for its last value; a single read that
+	 * differs is read again for the settle time: the recording may have come
+	 * later than the device's change (a slower machine, a script that slept).
+	 */
+	gint64 deadline = g_get_monotonic_time() +
+			  (gint64)(a->count > 1 ? p->opt->timeout_ms : p->opt->settle_ms) * 1000;
 	int rc;
 
 	now->count = 0;

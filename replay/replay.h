@@ -12,6 +12,7 @@
 struct replay_options {
 	const struct trace_filter *filter;
 	int timeout_ms;         /* a poll or an interrupt waited for at most this */
+	int settle_ms;          /* a single read that differs, read again for this long */
 };
 
 /*

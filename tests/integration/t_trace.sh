@@ -28,7 +28,7 @@ stop_recording() {
 
 t_begin trace-record-edu-sh
 record "$E0" "$WORK/edu0.trace" || t_fail "no mark in the copy of $E0/trace"
-out=$(timeout 120 sh examples/edu.sh "$E0" 2>&1) || t_fail "edu.sh failed: $out"
+out=$(timeout 900 sh examples/edu.sh "$E0" 2>&1) || t_fail "edu.sh failed: $out"
 stop_recording "$E0" "$WORK/edu0.trace"
 head -n 1 "$WORK/edu0.trace" | grep -q "^# vfiofs-trace 1 $VFIOFS_EDU0 1234:11e8 vfio-pci$" ||
     t_fail "header: $(head -n 1 "$WORK/edu0.trace")"
@@ -39,7 +39,7 @@ t_pass
 echo "# $(wc -l <"$WORK/edu0.trace") lines recorded"
 
 t_begin trace-replay-on-second-edu
-out=$(timeout 300 "$REPLAY" "$WORK/edu0.trace" "$E1" 2>&1)
+out=$(timeout 900 "$REPLAY" "$WORK/edu0.trace" "$E1" 2>&1)
 rc=$?
 echo "$out" | tail -n 20 | sed 's/^/# /'
 expect_eq "$rc" 0 "vfiofs-replay on $VFIOFS_EDU1 (exit status)" &&
@@ -47,7 +47,7 @@ expect_eq "$rc" 0 "vfiofs-replay on $VFIOFS_EDU1 (exit status)" &&
 
 t_begin trace-diff-two-recordings
 record "$E1" "$WORK/edu1.trace" || t_fail "no mark in the copy of $E1/trace"
-out=$(timeout 120 sh examples/edu.sh "$E1" 2>&1) || t_fail "edu.sh on $VFIOFS_EDU1 failed: $out"
+out=$(timeout 900 sh examples/edu.sh "$E1" 2>&1) || t_fail "edu.sh on $VFIOFS_EDU1 failed: $out"
 stop_recording "$E1" "$WORK/edu1.trace"
 out=$("$REPLAY" --diff "$WORK/edu0.trace" "$WORK/edu1.trace" 2>&1)
 rc=$?
