@@ -29,7 +29,12 @@ record() {
     echo "$REC_PID" >>"$WORK/pids"
     wait_until 10 _marked "$1" "$2" attached
 }
-stop_recording() { kill "$REC_PID" 2>/dev/null; wait "$REC_PID" 2>/dev/null; _forget_pid "$REC_PID"; }
+# stop_recording DEV OUT: once a last mark is in the copy (lines come in batches), ends it.
+stop_recording() {
+    echo stop >"$1/trace"
+    wait_until 10 grep -q "MARK stop$" "$2"
+    kill "$REC_PID" 2>/dev/null; wait "$REC_PID" 2>/dev/null; _forget_pid "$REC_PID"
+}
 
 # The bring-up script: ident, liveness, a factorial polled with its
 # interrupt, a DMA by messages into BAR2 and back, a buffer read.
@@ -69,7 +74,7 @@ work "$D1" "$M1"
 echo end >"$D1/trace"
 wait_until 10 grep -q "MARK end" "$WORK/rec.trace"
 wait_until 10 grep -q "MARK end" "$WORK/rec2.trace"
-stop_recording
+stop_recording "$D1" "$WORK/rec.trace"
 kill "$R2"; wait "$R2" 2>/dev/null; _forget_pid "$R2"
 expect_eq "the recording starts with the header" "$(head -1 "$WORK/rec.trace")" "# vfiofs-trace 1 edu 1234:11e9 vfio-user"
 check "the recording reads as a trace (--diff with itself: exit 0)" "$REPLAY" --diff "$WORK/rec.trace" "$WORK/rec.trace"
@@ -89,12 +94,12 @@ check "each reader's SEQ is its own, from 1" grep -q "^1 [0-9]* MARK second read
 # Replay on the second instance, recording the replay.
 record "$D2" "$WORK/replayed.trace"
 out=$("$REPLAY" "$WORK/rec.trace" "$D2" 2>&1); rc=$?
-stop_recording
+stop_recording "$D2" "$WORK/replayed.trace"
 expect_eq "replay on a second model instance: exit 0 ($(tail -1 <<<"$out"))" "$rc" 0
 check "the replay left no buffer behind" test -z "$(ls "$M2/dma")"
 check "the replay's marks reach the device's trace" grep -q " MARK factorial$" "$WORK/replayed.trace"
 # (without the marks the test wrote to see its copy attached: SEQ renumbered)
-unscaffold() { awk 'NR == 1 { print; next } / MARK attached$/ { next } { $1 = ++n; print }' "$1" >"$1.clean"; }
+unscaffold() { awk 'NR == 1 { print; next } / MARK (attached|stop)$/ { next } { $1 = ++n; print }' "$1" >"$1.clean"; }
 unscaffold "$WORK/rec.trace"
 unscaffold "$WORK/replayed.trace"
 out=$("$REPLAY" --diff "$WORK/rec.trace.clean" "$WORK/replayed.trace.clean" 2>&1); rc=$?
