@@ -177,7 +177,7 @@ static void replay_item(struct replay *p, const struct trace_item *a)
 		buffer_failed(p, a, rc < 0 ? rc : -now.ev.err);
 	else
 		trace_report_item(p->report, a, &now,
-				  trace_item_compare(a, &now, p->opt->filter, NULL, NULL));
+				  trace_item_compare(a, &now, p->opt->filter, NULL, NULL, NULL));
 done:
 	trace_item_clear(&now);
 }

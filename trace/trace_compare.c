@@ -96,7 +96,15 @@ static bool same_name(const char *a, const char *b)
 	return g_strcmp0(a, b) == 0;
 }
 
-bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b)
+/* The name buffer name of a's trace has in b's. */
+static const char *alias(GHashTable *names, const char *name)
+{
+	const char *other = names && name ? g_hash_table_lookup(names, name) : NULL;
+
+	return other ? other : name;
+}
+
+bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b, GHashTable *names)
 {
 	const struct trace_event *x = &a->ev, *y = &b->ev;
 
@@ -111,13 +119,14 @@ bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b)
 	case TRACE_MODE:
 		return x->mode == y->mode && x->count == y->count;
 	case TRACE_MAP:
+		return names || same_name(x->name, y->name);
 	case TRACE_UNMAP:
-		return same_name(x->name, y->name);
+		return same_name(alias(names, x->name), y->name);
 	case TRACE_BUFW:
 	case TRACE_BUFR:
 	case TRACE_DMAR:
 	case TRACE_DMAW:
-		return same_name(x->name, y->name) && x->offset == y->offset;
+		return same_name(alias(names, x->name), y->name) && x->offset == y->offset;
 	case TRACE_RESET:
 		return true;
 	case TRACE_MARK:
@@ -130,15 +139,16 @@ bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b)
 
 /* A written value: equal, or the same place in the same buffer of each trace. */
 static bool same_written(const struct trace_event *x, const struct trace_event *y, uint64_t bits,
-			 const struct trace_iova_map *ia, const struct trace_iova_map *ib)
+			 const struct trace_iova_map *ia, const struct trace_iova_map *ib,
+			 GHashTable *names)
 {
 	const char *na, *nb;
 	uint64_t oa, ob;
 
 	/* an address in a buffer of one trace must be the same place in the other's */
 	if (ia && ib && trace_iova_locate(ia, x->value, x->width, &na, &oa))
-		return trace_iova_locate(ib, y->value, y->width, &nb, &ob) && strcmp(na, nb) == 0 &&
-		       oa == ob;
+		return trace_iova_locate(ib, y->value, y->width, &nb, &ob) &&
+		       strcmp(alias(names, na), nb) == 0 && oa == ob;
 	return (x->value & bits) == (y->value & bits);
 }
 
@@ -151,13 +161,13 @@ static bool same_bytes(GBytes *a, GBytes *b)
 
 enum trace_verdict trace_item_compare(const struct trace_item *a, const struct trace_item *b,
 				      const struct trace_filter *f, const struct trace_iova_map *ia,
-				      const struct trace_iova_map *ib)
+				      const struct trace_iova_map *ib, GHashTable *names)
 {
 	const struct trace_event *x = &a->ev, *y = &b->ev;
 	uint64_t bits;
 	bool same;
 
-	if (!trace_item_same_key(a, b))
+	if (!trace_item_same_key(a, b, names))
 		return TRACE_DIFFERENT;
 	switch (x->kind) {
 	case TRACE_R:
@@ -166,7 +176,7 @@ enum trace_verdict trace_item_compare(const struct trace_item *a, const struct t
 		break;
 	case TRACE_W:
 		bits = trace_filter_bits(f, x->space, x->offset);
-		same = x->err == y->err && (bits == 0 || same_written(x, y, bits, ia, ib));
+		same = x->err == y->err && (bits == 0 || same_written(x, y, bits, ia, ib, names));
 		break;
 	case TRACE_MAP:
 		same = x->size == y->size;

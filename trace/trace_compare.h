@@ -22,8 +22,15 @@ bool trace_filter_add_mask(struct trace_filter *f, const char *arg, GError **err
 /* The bits of an access at that place that are compared (0: none; all ones: every bit). */
 uint64_t trace_filter_bits(const struct trace_filter *f, enum trace_space space, uint64_t offset);
 
-/* Whether two items are the same thing done (kind and place), whatever their results. */
-bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b);
+/*
+ * Whether two items are the same thing done (kind and place), whatever
+ * their results. names maps the buffer names of a's trace to b's (two runs
+ * of a script that names its buffers after its process id); NULL: the same
+ * names. With names, a MAP matches a MAP whatever the names (the caller
+ * then adds the pair).
+ */
+bool trace_item_same_key(const struct trace_item *a, const struct trace_item *b,
+			 GHashTable *names);
 
 enum trace_verdict {
 	TRACE_SAME,
@@ -39,7 +46,7 @@ enum trace_verdict {
  */
 enum trace_verdict trace_item_compare(const struct trace_item *a, const struct trace_item *b,
 				      const struct trace_filter *f, const struct trace_iova_map *ia,
-				      const struct trace_iova_map *ib);
+				      const struct trace_iova_map *ib, GHashTable *names);
 
 struct trace_report;
 

@@ -72,6 +72,7 @@ static struct trace_item *side_take(struct side *s, guint n)
 
 struct diff {
 	struct side a, b;
+	GHashTable *names;      /* buffer names of a's trace -> b's, paired by their MAP lines */
 	const struct trace_filter *filter;
 	struct trace_report *report;
 };
@@ -84,7 +85,10 @@ static void report_pair(struct diff *d, struct trace_item *a, struct trace_item 
 	if (a && a->ev.kind == TRACE_MARK)
 		trace_report_section(d->report, a);
 	if (a && b)
-		v = trace_item_compare(a, b, d->filter, d->a.iova, d->b.iova);
+		v = trace_item_compare(a, b, d->filter, d->a.iova, d->b.iova, d->names);
+	/* a buffer each trace mapped at this point: the same buffer from now on */
+	if (a && b && a->ev.kind == TRACE_MAP && b->ev.kind == TRACE_MAP)
+		g_hash_table_replace(d->names, g_strdup(a->ev.name), g_strdup(b->ev.name));
 	trace_report_item(d->report, a, b, v);
 	if (a)
 		item_free(a);
@@ -92,13 +96,15 @@ static void report_pair(struct diff *d, struct trace_item *a, struct trace_item 
 		item_free(b);
 }
 
-/* The index of the first item ahead in s with the key of item, or -1. */
-static int find_ahead(struct side *s, const struct trace_item *item)
+/* The index of the first item ahead in s with the key of item, or -1 (in_a: s is a's side). */
+static int find_ahead(struct diff *d, struct side *s, const struct trace_item *item)
 {
+	bool in_a = s == &d->a;
 	guint i = 0;
 
 	for (GList *l = s->ahead.head; l; l = l->next, i++)
-		if (trace_item_same_key(l->data, item))
+		if (in_a ? trace_item_same_key(l->data, item, d->names)
+			 : trace_item_same_key(item, l->data, d->names))
 			return (int)i;
 	return -1;
 }
@@ -110,12 +116,12 @@ static bool match_irq(struct diff *d)
 	int i;
 
 	if (a->ev.kind == TRACE_IRQ) {
-		i = find_ahead(&d->b, a);
+		i = find_ahead(d, &d->b, a);
 		report_pair(d, side_take(&d->a, 0), i < 0 ? NULL : side_take(&d->b, (guint)i));
 		return true;
 	}
 	if (b->ev.kind == TRACE_IRQ) {
-		i = find_ahead(&d->a, b);
+		i = find_ahead(d, &d->a, b);
 		report_pair(d, i < 0 ? NULL : side_take(&d->a, (guint)i), side_take(&d->b, 0));
 		return true;
 	}
@@ -126,7 +132,7 @@ static bool match_irq(struct diff *d)
 static void resync(struct diff *d)
 {
 	struct trace_item *a = g_queue_peek_head(&d->a.ahead), *b = g_queue_peek_head(&d->b.ahead);
-	int in_a = find_ahead(&d->a, b), in_b = find_ahead(&d->b, a);
+	int in_a = find_ahead(d, &d->a, b), in_b = find_ahead(d, &d->b, a);
 
 	if (in_b > 0 && (in_a < 0 || in_b <= in_a)) {
 		while (in_b-- > 0)
@@ -159,7 +165,7 @@ static bool step(struct diff *d, bool *done, GError **err)
 		trace_report_note(d->report, lost, in_a ? "the first trace lost lines here" :
 							  "the second trace lost lines here");
 		item_free(lost);
-	} else if (trace_item_same_key(a, b)) {
+	} else if (trace_item_same_key(a, b, d->names)) {
 		report_pair(d, side_take(&d->a, 0), side_take(&d->b, 0));
 	} else {
 		if (!side_fill(&d->a, TRACE_DIFF_WINDOW, err) || !side_fill(&d->b, TRACE_DIFF_WINDOW, err))
@@ -178,6 +184,7 @@ int trace_diff(struct trace_reader *a, struct trace_reader *b, const struct trac
 	bool done = false, ok = true;
 	int rc;
 
+	d.names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	side_init(&d.a, a);
 	side_init(&d.b, b);
 	/* the headers come with the first event; the labels name both devices */
@@ -195,6 +202,7 @@ int trace_diff(struct trace_reader *a, struct trace_reader *b, const struct trac
 	trace_report_free(d.report);
 	side_clear(&d.a);
 	side_clear(&d.b);
+	g_hash_table_destroy(d.names);
 	g_free(la);
 	g_free(lb);
 	return rc;

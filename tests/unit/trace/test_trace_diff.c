@@ -146,6 +146,29 @@ static void test_iova(void)
 	g_free(b2);
 }
 
+/* Two runs of a script that names its buffers after its pid: paired by their MAP lines. */
+static void test_buffer_names(void)
+{
+	char *report;
+	char *b = g_strdup(base), *c;
+	GRegex *re = g_regex_new(" src( |$)", G_REGEX_MULTILINE, 0, NULL);
+
+	c = g_regex_replace(re, b, -1, 0, " edu-sh-77-src\\1", 0, NULL);
+	g_regex_unref(re);
+	CU_ASSERT_EQUAL(diff(base, c, NULL, &report), 0);
+	free(report);
+	/* ... but a write into the other buffer's place is still a difference */
+	g_free(b);
+	b = g_strdup(H "1 0 MAP a 0x1000 4096\n2 0 MAP b 0x2000 4096\n3 0 W bar0 0x80 8 0x0000000000001000\n");
+	g_free(c);
+	c = g_strdup(H "1 0 MAP x 0x1000 4096\n2 0 MAP y 0x2000 4096\n3 0 W bar0 0x80 8 0x0000000000002000\n");
+	CU_ASSERT_EQUAL(diff(b, c, NULL, &report), 1);
+	expect_in(report, "- 4: W bar0 0x80 8 0x0000000000001000\n+ 4: W bar0 0x80 8 0x0000000000002000\n");
+	free(report);
+	g_free(b);
+	g_free(c);
+}
+
 static void test_ignore_and_mask(void)
 {
 	char *b = edit("14 ", "14 13 R bar0 0x8 4 0x00000009 RESETS"), *report;
@@ -225,6 +248,7 @@ static CU_TestInfo tests[] = {
 	{ "a read value differs: a hunk under its MARK", test_value_differs },
 	{ "a poll count differs: reported, not a mismatch", test_poll_count },
 	{ "IOVAs compared by buffer and offset", test_iova },
+	{ "buffers named differently are paired by their MAP lines", test_buffer_names },
 	{ "--ignore and --mask", test_ignore_and_mask },
 	{ "an item only one side has; an interrupt elsewhere", test_extra_and_missing },
 	{ "failed accesses and lost lines differ", test_errors_and_lost },
