@@ -176,7 +176,7 @@ close_traces:
 
 int main(int argc, char *argv[])
 {
-	gboolean diff = FALSE, perfetto = FALSE;
+	gboolean diff = FALSE, perfetto = FALSE, ignore_data = FALSE;
 	double timeout = 5.0, settle = 1.0;
 	char **ignores = NULL, **masks = NULL, **args = NULL;
 	GOptionEntry entries[] = {
@@ -187,6 +187,8 @@ int main(int argc, char *argv[])
 		  "leave the register at SPACE:OFFSET out of the compare", "SPACE:OFFSET" },
 		{ "mask", 0, 0, G_OPTION_ARG_STRING_ARRAY, &masks,
 		  "compare only the bits of MASK at SPACE:OFFSET", "SPACE:OFFSET:MASK" },
+		{ "ignore-data", 0, 0, G_OPTION_ARG_NONE, &ignore_data,
+		  "compare buffer contents by length only (a script that writes random data)", NULL },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
 		  "seconds a poll or an interrupt is waited for (default 5)", "SECONDS" },
 		{ "settle", 0, 0, G_OPTION_ARG_DOUBLE, &settle,
@@ -215,6 +217,7 @@ int main(int argc, char *argv[])
 	for (char **s = masks; s && *s; s++)
 		if (!trace_filter_add_mask(filter, *s, &err))
 			goto bad_option;
+	trace_filter_ignore_data(filter, ignore_data);
 	if (!(timeout > 0 && timeout <= 86400)) {
 		say("--timeout takes seconds, more than 0 and at most a day");
 		goto out;

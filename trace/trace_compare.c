@@ -12,6 +12,7 @@ struct rule {
 
 struct trace_filter {
 	GArray *rules;
+	bool ignore_data;
 };
 
 struct trace_filter *trace_filter_new(void)
@@ -76,6 +77,11 @@ bool trace_filter_add_mask(struct trace_filter *f, const char *arg, GError **err
 		return false;
 	g_array_append_val(f->rules, rule);
 	return true;
+}
+
+void trace_filter_ignore_data(struct trace_filter *f, bool ignore)
+{
+	f->ignore_data = ignore;
 }
 
 uint64_t trace_filter_bits(const struct trace_filter *f, enum trace_space space, uint64_t offset)
@@ -182,10 +188,11 @@ enum trace_verdict trace_item_compare(const struct trace_item *a, const struct t
 		same = x->size == y->size;
 		break;
 	case TRACE_BUFW:
-		same = same_bytes(x->bytes, y->bytes);
+		same = f && f->ignore_data ? x->size == y->size : same_bytes(x->bytes, y->bytes);
 		break;
 	case TRACE_BUFR:
-		same = x->size == y->size && strcmp(x->sha256, y->sha256) == 0;
+		same = x->size == y->size &&
+		       ((f && f->ignore_data) || strcmp(x->sha256, y->sha256) == 0);
 		break;
 	case TRACE_DMAR:
 	case TRACE_DMAW:

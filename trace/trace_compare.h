@@ -19,6 +19,8 @@ struct trace_filter *trace_filter_new(void);
 void trace_filter_free(struct trace_filter *f);
 bool trace_filter_add_ignore(struct trace_filter *f, const char *arg, GError **err);
 bool trace_filter_add_mask(struct trace_filter *f, const char *arg, GError **err);
+/* --ignore-data: buffer contents (BUFW bytes, BUFR SHA-256) are not compared, only their lengths. */
+void trace_filter_ignore_data(struct trace_filter *f, bool ignore);
 /* The bits of an access at that place that are compared (0: none; all ones: every bit). */
 uint64_t trace_filter_bits(const struct trace_filter *f, enum trace_space space, uint64_t offset);
 

@@ -188,6 +188,17 @@ static void test_ignore_and_mask(void)
 	CU_ASSERT_TRUE(trace_filter_add_mask(f, "bar0:0:0x0000ffff", NULL));
 	CU_ASSERT_EQUAL(diff(base, c, f, &report), 0);
 	free(report);
+	/* buffer contents: compared unless --ignore-data */
+	{
+		char *d = edit("10 ", "10 9 BUFW src 0x0 99999999");
+
+		CU_ASSERT_EQUAL(diff(base, d, f, &report), 1);
+		free(report);
+		trace_filter_ignore_data(f, true);
+		CU_ASSERT_EQUAL(diff(base, d, f, &report), 0);
+		free(report);
+		g_free(d);
+	}
 	CU_ASSERT_FALSE(trace_filter_add_mask(f, "bar0:0x0", &err));
 	g_clear_error(&err);
 	CU_ASSERT_FALSE(trace_filter_add_ignore(f, "bar7:0x0", &err));
