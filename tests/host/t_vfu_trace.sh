@@ -22,7 +22,7 @@ D1=$M1/edu D2=$M2/edu2 D3=$M3/odd
 # record DEV OUT: copies DEV/trace into OUT in the background until stop_recording;
 # returns once the copy runs (a mark written shows up in it).
 # (the mark is written until the copy shows one: cat opens the file when it runs)
-_marked() { echo "$3" >"$1/trace" && grep -q "MARK $3" "$2"; }
+_marked() { echo "$3" >"$1/trace" && grep -q "MARK $3" "$2" 2>/dev/null; }
 record() {
     cat "$1/trace" >"$2" &
     REC_PID=$!
