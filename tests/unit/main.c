@@ -36,6 +36,7 @@ int main(void)
 		test_trace_trace_iova_suite,
 		test_trace_trace_diff_suite,
 		test_trace_trace_hub_suite,
+		test_trace_trace_sink_suite,
 		CU_SUITE_INFO_NULL,
 	};
 	unsigned run, failed;

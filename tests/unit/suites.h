@@ -21,6 +21,7 @@ extern const CU_SuiteInfo test_trace_trace_hub_suite;
 extern const CU_SuiteInfo test_trace_trace_iova_suite;
 extern const CU_SuiteInfo test_trace_trace_line_suite;
 extern const CU_SuiteInfo test_trace_trace_reader_suite;
+extern const CU_SuiteInfo test_trace_trace_sink_suite;
 extern const CU_SuiteInfo test_vfio_access_suite;
 extern const CU_SuiteInfo test_vfio_container_suite;
 extern const CU_SuiteInfo test_vfio_iova_suite;
