@@ -203,6 +203,18 @@ try:
 except OSError as e:
     print(errno.errorcode[e.errno])")" EBADF
 
+# A reader waiting when its device goes (rmdir): what is left, then end of file.
+cat "$D3/trace" >"$WORK/gone.trace" & G=$!; echo "$G" >>"$WORK/pids"
+wait_until 10 _marked "$D3" "$WORK/gone.trace" attached
+rmdir "$D3"
+if wait_until 10 _is_dead "$G"; then
+    wait "$G"; rc=$?; _forget_pid "$G"
+    expect_eq "rmdir: a waiting reader of its trace sees the end (cat exits 0)" "$rc" 0
+else
+    not_ok "rmdir: a waiting reader of its trace is still waiting after 10 s"
+fi
+check "rmdir: the reset at detach is the reader's last line" sh -c "tail -n 1 '$WORK/gone.trace' | grep -q ' RESET$'"
+
 # -o trace=DIR: from mount to unmount; and written out on SIGTERM.
 mkdir -p "$WORK/traces"
 M4=$WORK/m4
