@@ -30,6 +30,9 @@ while [ "$r" -le "$ROUNDS" ]; do
     bu=$(best "$bu" "$u") bt=$(best "$bt" "$t") bs=$(best "$bs" "$s")
     r=$((r + 1))
 done
+# which daemon threads used the CPU (utime stime per thread), to tell a thread that spins
+pid=$(pgrep -f "src/vfiofs $M" | head -n 1)
+for t in /proc/$pid/task/*; do echo "thread $(cat "$t/comm"): $(cut -d' ' -f14,15 "$t/stat")"; done
 umount "$M"
 awk -v u="$bu" -v t="$bt" -v s="$bs" 'BEGIN {
     printf "best: untraced %.2f us, traced %.2f us (%.3f x), stalled reader %.2f us (%.3f x)\n", u, t, t / u, s, s / u }'
