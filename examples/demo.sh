@@ -39,17 +39,17 @@ echo off >"$E/irq"
 
 printf '\nMove 2 KiB by DMA through the device and back (two buffers in dma/, their IOVAs programmed into edu):\n'
 step "truncate -s 4096 $M/dma/src $M/dma/dst && grep ^mapping $M/container"
-sh tests/integration/edu_round_trip.sh "$M" "$VFIOFS_EDU0" && echo "DMA: the bytes came back intact"
+sh tests/kernel/edu_round_trip.sh "$M" "$VFIOFS_EDU0" && echo "DMA: the bytes came back intact"
 rm "$M/dma/src" "$M/dma/dst"
 
 printf '\nWrite text into the ivshmem BAR (device memory backed by a host file) and read it back:\n'
 step "printf 'hello from vfiofs' | dd of=$M/$VFIOFS_IVSHMEM/bar2 conv=notrunc 2>/dev/null; dd if=$M/$VFIOFS_IVSHMEM/bar2 bs=17 count=1 2>/dev/null; echo"
 
 REPO=$(pwd)
-. tests/vfio-user/paths.sh
+. tests/user/servers/paths.sh
 model=
 if [ -x "$VFU_EDU" ]; then
-    printf '\nA device that is still a model: a vfio-user server (tests/vfio-user/vfu_edu.c),\n'
+    printf '\nA device that is still a model: a vfio-user server (tests/user/servers/vfu_edu.c),\n'
     printf 'attached at run time beside the kernel devices, driven with the same dd lines:\n'
     "$VFU_EDU" /tmp/fpga0.sock >/tmp/fpga0.out 2>&1 &
     model=$!
@@ -68,8 +68,32 @@ if [ -x "$VFU_EDU" ]; then
     kill "$model"
 fi
 
+# The same dd lines on QEMU's edu and on the RTL edu (sim/rtl/edu.v, Verilated,
+# behind sim/'s vfio-user bridge), when sim/build.sh has built it.
+. sim/paths.sh
+rtl=
+if [ -x "$RTL_EDU" ]; then
+    printf '\nThe same device as RTL: edu in Verilog, simulated by Verilator behind a vfio-user bridge (sim/).\n'
+    printf 'The same dd lines on QEMU'"'"'s edu and on the RTL edu:\n'
+    "$RTL_EDU" /tmp/rtl_edu.sock >/tmp/rtl_edu.out 2>&1 &
+    rtl=$!
+    i=0
+    while ! grep -q ready /tmp/rtl_edu.out && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    step "setfattr -n user.vfio.attach -v /tmp/rtl_edu.sock $M && ls $M"
+    for d in "$E" "$M/rtl_edu"; do
+        printf '\n%s:\n' "$d"
+        step "dd if=$d/bar0 bs=4 count=1 2>/dev/null | od -An -tx4"
+        printf '\012\000\000\000' | dd of="$d/bar0" bs=4 count=1 seek=2 conv=notrunc 2>/dev/null
+        i=0
+        while [ $((0x$(E=$d reg 0x20) & 1)) = 1 ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i + 1)); done
+        echo "10! = $((0x$(E=$d reg 0x08)))"
+    done
+    step "rmdir $M/rtl_edu"
+    kill "$rtl"
+fi
+
 step "umount $M"
 echo
 echo "Done: mounted, listed, read registers, computed a factorial in the device, waited for an"
-echo "interrupt, moved data by DMA, wrote device memory${model:+, drove a device model over vfio-user,}"
+echo "interrupt, moved data by DMA, wrote device memory${model:+, drove a device model over vfio-user,}${rtl:+ ran the same dd lines on the RTL edu,}"
 echo "and unmounted."

@@ -4,8 +4,10 @@
 #include "fs/file_ops.h"
 #include "fs/irq/irq.h"
 #include "fs/trace.h"
+#include "fs/regs/regs.h"
 #include "fs/vfio_result.h"
 #include "fs/vfiofs_private.h"
+#include "fs/xattr_value.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
 #include "vfio/error.h"
@@ -25,6 +27,9 @@ void fs_device_unref(struct fs_device *dev)
 	if (!g_atomic_int_dec_and_test(&dev->refs))
 		return;
 	g_rw_lock_clear(&dev->lock);
+	g_mutex_clear(&dev->access);
+	g_mutex_clear(&dev->regs_lock);
+	fs_regs_unref(dev->regs);
 	fs_irq_unref(dev->irq);
 	trace_hub_free(dev->trace);
 	g_free(dev);
@@ -139,6 +144,8 @@ static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vde
 	dev = g_new0(struct fs_device, 1);
 	dev->refs = 1;
 	g_rw_lock_init(&dev->lock);
+	g_mutex_init(&dev->access);
+	g_mutex_init(&dev->regs_lock);
 	dev->vdev = vdev;
 	dev->irq = fs_irq_new(fs->events);
 	dev->events = fs->events;
@@ -239,7 +246,35 @@ static void device_dir_finish_removal(struct vfiofs *fs, void *held)
 	fs_device_unref(held);
 }
 
+/* user.vfio.regmap: FILE[@barN[+OFFSET]], the register description of the device (fs/regs/). */
+static char *regmap_get(struct vfiofs *fs, struct fs_node *dir)
+{
+	return fs_regs_spec(fs, dir);
+}
+
+static int regmap_set(struct vfiofs *fs, struct fs_node *dir, const char *value, size_t size)
+{
+	g_autofree char *spec = fs_xattr_text(value, size);
+
+	if (!spec || !spec[0]) {
+		g_message("%s: %s: expected FILE[@barN[+OFFSET]]", dir->dev->name, VFIOFS_XATTR_REGMAP);
+		return EINVAL;
+	}
+	return fs_regs_attach(fs, dir, spec);
+}
+
+static int regmap_remove(struct vfiofs *fs, struct fs_node *dir)
+{
+	return fs_regs_detach(fs, dir);
+}
+
+static const struct fs_xattr device_dir_xattrs[] = {
+	{ VFIOFS_XATTR_REGMAP, regmap_get, regmap_set, regmap_remove },
+	{ NULL },
+};
+
 const struct fs_file_ops fs_device_dir_ops = {
 	.hold = device_dir_hold,
 	.finish_removal = device_dir_finish_removal,
+	.xattrs = device_dir_xattrs,
 };

@@ -22,6 +22,13 @@ struct fs_device {
 	struct vfio_device *vdev;  /* NULL once detached */
 	struct trace_hub *trace;   /* its trace (fs/trace.h), until the last reference */
 	struct trace_sink *trace_sink;  /* -o trace=DIR's file, until detach */
+	/*
+	 * Every region access through the mount (bar files, regs/) holds it:
+	 * a field's read-modify-write is atomic against all of them.
+	 */
+	GMutex access;
+	GMutex regs_lock;          /* guards regs */
+	struct fs_regs *regs;      /* the attached register description, or NULL */
 	char name[VFIO_DEVICE_NAME_MAX];
 };
 

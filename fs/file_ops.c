@@ -13,6 +13,9 @@ static const struct fs_file_ops *const ops_by_kind[] = {
 	[FS_RESET] = &fs_reset_file_ops,
 	[FS_DMA_BUFFER] = &fs_dma_buffer_file_ops,
 	[FS_TRACE] = &fs_trace_file_ops,
+	[FS_REGS_DIR] = &fs_regs_dir_ops,
+	[FS_REG] = &fs_reg_file_ops,
+	[FS_REGISTERS] = &fs_registers_file_ops,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ops_by_kind) == FS_KIND_COUNT);

@@ -77,6 +77,9 @@ extern const struct fs_file_ops fs_device_dma_file_ops;
 extern const struct fs_file_ops fs_reset_file_ops;
 extern const struct fs_file_ops fs_dma_buffer_file_ops;
 extern const struct fs_file_ops fs_trace_file_ops;
+extern const struct fs_file_ops fs_regs_dir_ops;
+extern const struct fs_file_ops fs_reg_file_ops;
+extern const struct fs_file_ops fs_registers_file_ops;
 
 /* Open flags that ask for reading, or for writing. */
 #define FS_WANTS_READ(flags) (((flags) & O_ACCMODE) != O_WRONLY)

@@ -44,6 +44,12 @@ void vfiofs_free(struct vfiofs *fs);
 bool vfiofs_attach(struct vfiofs *fs, const char *source, GError **err);
 unsigned vfiofs_device_count(struct vfiofs *fs);
 /*
+ * Names the registers of the device whose directory is name from the
+ * description spec names (FILE[@barN[+OFFSET]], FILE absolute); false (and
+ * the device as it was) if it cannot.
+ */
+bool vfiofs_attach_regmap(struct vfiofs *fs, const char *name, const char *spec, GError **err);
+/*
  * Starts direct mapping (the hand-off socket) for the mounted file system;
  * call after the daemon is in the background.  Without it the mount works,
  * only direct mapping does not.

@@ -57,7 +57,8 @@ static void fill_entry(struct vfiofs *fs, struct fs_node *n, struct fuse_entry_p
 	n->nlookup++;
 	e->ino = n->ino;
 	e->attr_timeout = attr_timeout(n);
-	e->entry_timeout = FIXED_TIMEOUT;
+	/* regs/ and registers come and go with a description: look them up again each time. */
+	e->entry_timeout = n->kind == FS_REGS_DIR || n->kind == FS_REGISTERS ? 0 : FIXED_TIMEOUT;
 	node_stat(fs, n, &e->attr);
 }
 
@@ -212,7 +213,7 @@ static const struct fs_node *dir_entry(const struct fs_node *dir, off_t idx, con
 		*name = "..";
 		return dir->parent ? dir->parent : dir;
 	}
-	if ((guint)(idx - 2) >= dir->children->len)
+	if (dir->unlisted || (guint)(idx - 2) >= dir->children->len)
 		return NULL;
 	const struct fs_node *n = g_ptr_array_index(dir->children, idx - 2);
 

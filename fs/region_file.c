@@ -68,7 +68,9 @@ static void region_io(fuse_req_t req, struct fs_handle *h, const char *wbuf, siz
 	if (!wbuf)
 		rbuf = g_malloc(size);
 	eoi = ends_interrupt(h);
+	g_mutex_lock(&h->dev->access);
 	n = wbuf ? vfio_region_write(vdev, r, wbuf, size, off) : vfio_region_read(vdev, r, rbuf, size, off);
+	g_mutex_unlock(&h->dev->access);
 	if (eoi)
 		fs_irq_eoi_end(h->dev->irq, vdev);
 	fs_device_read_unlock(h->dev);

@@ -3,6 +3,7 @@
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
 #include "fs/irq/irq.h"
+#include "fs/regs/regs.h"
 #include "fs/text.h"
 #include "vfio/container.h"
 
@@ -26,6 +27,7 @@ static char *text_snapshot(struct vfiofs *fs, const struct fs_node *n)
 		return NULL;
 	irq_lines = g_string_new(NULL);
 	fs_irq_describe(n->dev->irq, irq_lines);
+	fs_regs_describe(n->dev, irq_lines);  /* after the irq lines: the info text ends with them */
 	text = fs_info_text(vdev, irq_lines->str);
 	fs_device_read_unlock(n->dev);
 	return text;

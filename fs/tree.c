@@ -10,6 +10,8 @@ static void node_free(struct fs_node *n, struct fs_tree *t)
 		t->release(n);
 	if (n->children)
 		g_ptr_array_unref(n->children);
+	if (n->by_name)
+		g_hash_table_unref(n->by_name);
 	g_free(n->name);
 	g_free(n);
 }
@@ -48,10 +50,14 @@ struct fs_node *fs_tree_add(struct fs_tree *t, struct fs_node *dir, const char *
 	n->name = g_strdup(name);
 	n->mode = fs_access_mode(t->cfg, mode);
 	n->parent = dir;
-	if (S_ISDIR(mode))
+	if (S_ISDIR(mode)) {
 		n->children = g_ptr_array_new();
-	if (dir)
+		n->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	}
+	if (dir) {
 		g_ptr_array_add(dir->children, n);
+		g_hash_table_insert(dir->by_name, n->name, n);
+	}
 	/* The key lives in the node, so the table needs no copy of it. */
 	g_hash_table_insert(t->by_ino, &n->ino, n);
 	return n;
@@ -66,13 +72,8 @@ struct fs_node *fs_tree_get(struct fs_tree *t, fuse_ino_t ino)
 
 struct fs_node *fs_tree_child(const struct fs_node *dir, const char *name)
 {
-	for (guint i = 0; dir->children && i < dir->children->len; i++) {
-		struct fs_node *n = g_ptr_array_index(dir->children, i);
-
-		if (strcmp(n->name, name) == 0)
-			return n;
-	}
-	return NULL;
+	/* A hash: regs/ may hold tens of thousands of registers and fields. */
+	return dir && dir->by_name ? g_hash_table_lookup(dir->by_name, name) : NULL;
 }
 
 static void release_if_forgotten(struct fs_tree *t, struct fs_node *n)
@@ -85,8 +86,10 @@ static void release_if_forgotten(struct fs_tree *t, struct fs_node *n)
 
 void fs_tree_remove(struct fs_tree *t, struct fs_node *n)
 {
-	if (n->parent)
+	if (n->parent) {
 		g_ptr_array_remove(n->parent->children, n);
+		g_hash_table_remove(n->parent->by_name, n->name);
+	}
 	n->parent = NULL;
 	n->removed = true;
 	while (n->children && n->children->len)
@@ -97,8 +100,12 @@ void fs_tree_remove(struct fs_tree *t, struct fs_node *n)
 void fs_tree_rename(struct fs_tree *t, struct fs_node *n, const char *name)
 {
 	(void)t;
+	if (n->parent)
+		g_hash_table_remove(n->parent->by_name, n->name);
 	g_free(n->name);
 	n->name = g_strdup(name);
+	if (n->parent)
+		g_hash_table_insert(n->parent->by_name, n->name, n);
 }
 
 void fs_tree_forget(struct fs_tree *t, struct fs_node *n, uint64_t nlookup)

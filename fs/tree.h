@@ -16,6 +16,8 @@
 
 struct fs_device;
 struct fs_dma_buffer;
+struct fs_regs;
+struct regmap_entry;
 
 enum fs_kind {
 	FS_ROOT,
@@ -29,6 +31,9 @@ enum fs_kind {
 	FS_RESET,
 	FS_DMA_BUFFER,    /* root/dma/NAME */
 	FS_TRACE,         /* DDDD:BB:DD.F/trace */
+	FS_REGS_DIR,      /* DDDD:BB:DD.F/regs/, its block subdirectories and .consume/ */
+	FS_REG,           /* regs/NAME, regs/NAME.FIELD, regs/.consume/NAME */
+	FS_REGISTERS,     /* DDDD:BB:DD.F/registers */
 	FS_KIND_COUNT
 };
 
@@ -41,9 +46,14 @@ struct fs_node {
 	unsigned region;          /* FS_REGION: VFIO region index */
 	struct fs_node *parent;   /* NULL for the root and for removed nodes */
 	GPtrArray *children;      /* directories: struct fs_node *, in listing order */
+	GHashTable *by_name;      /* directories: name -> struct fs_node * (lookups in big ones) */
+	bool unlisted;            /* a directory whose listing is empty (lookups still find) */
 	/* Payload, set by whoever adds the node and dropped by the tree's release callback: */
 	struct fs_device *dev;    /* device directories and their files: a reference */
 	struct fs_dma_buffer *buffer;  /* FS_DMA_BUFFER: a reference */
+	struct fs_regs *regs;     /* regs/ and registers: the attached description, a reference */
+	const struct regmap_entry *entry;  /* FS_REG: its register or field in regs->map */
+	bool consume;             /* FS_REG: under .consume/ (reads a side-effect register) */
 	uint64_t nlookup;         /* references the kernel holds */
 	bool removed;
 };

@@ -4,6 +4,7 @@
 #include "fs/dma_buffer.h"
 #include "fs/event_loop.h"
 #include "fs/handoff/handoff.h"
+#include "fs/regs/regs.h"
 #include "fs/vfiofs_private.h"
 
 /* The tree's release callback: what a node carries goes with it. */
@@ -13,6 +14,8 @@ static void release_payload(struct fs_node *n)
 		fs_device_unref(n->dev);
 	if (n->buffer)
 		fs_dma_buffer_unref(n->buffer);
+	if (n->regs)
+		fs_regs_unref(n->regs);
 }
 
 struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *cfg)
@@ -91,4 +94,28 @@ void vfiofs_free(struct vfiofs *fs)
 	g_ptr_array_free(fs->traced, TRUE);
 	g_mutex_clear(&fs->trace_lock);
 	g_free(fs);
+}
+
+bool vfiofs_attach_regmap(struct vfiofs *fs, const char *name, const char *spec, GError **err)
+{
+	struct fs_node *dir;
+	int rc;
+
+	g_mutex_lock(&fs->tree.lock);
+	dir = fs_tree_child(fs->tree.root, name);
+	if (dir && dir->kind != FS_DEVICE_DIR)
+		dir = NULL;
+	g_mutex_unlock(&fs->tree.lock);
+	if (!dir) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT, "regmap=%s=%s: no device %s is attached",
+			    name, spec, name);
+		return false;
+	}
+	/* The device directory lives as long as the mount: only rmdir removes it. */
+	rc = fs_regs_attach(fs, dir, spec);
+	if (rc)
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(rc), "regmap=%s=%s: %s "
+			    "(the device stays attached without names; the log says why)", name, spec,
+			    g_strerror(rc));
+	return rc == 0;
 }

@@ -8,6 +8,8 @@ PACKAGES=(
     # build
     build-essential autoconf automake libtool pkg-config clang
     libfuse3-dev libglib2.0-dev libcunit1-dev
+    # register descriptions (regmap/): IP-XACT and CMSIS-SVD are XML
+    libxml2-dev
     # run and test on the host
     fuse3 attr valgrind python3 time
     # guest testbed: emulator, initramfs tools, guest kernel handling
@@ -15,6 +17,8 @@ PACKAGES=(
     # vfio-user: libvfio-user (the test peer) builds with meson, needs json-c
     # and cmocka; json-glib for the client; socat relays a socket in the tests
     meson ninja-build libjson-c-dev libcmocka-dev libjson-glib-dev socat
+    # sim/: Verilog endpoints behind vfio-user (the RTL edu) are verilated
+    verilator
 )
 
 missing=()

@@ -1,13 +1,15 @@
 #!/bin/bash
 # Installs what is missing, builds, and runs every test: the CUnit unit
-# tests on the host, the libFuzzer targets (tests/fuzz/, briefly), the host
-# tier (vfio-user devices served by libvfio-user models, tests/host/), the
-# integration suite in a QEMU guest against the real kernel VFIO driver, and
-# then the daemon built with ASan and UBSan through the host tier and the
-# daemon-heavy guest scenarios (tests/sanitize/). Ends with
-# "N passed, N failed"; exits non-zero if any test failed or none ran.
+# tests on the host, the libFuzzer targets (tests/fuzz/, briefly), the user
+# tier on the host (vfio-user devices served by libvfio-user models and by
+# sim/'s Verilated RTL, which tests/user/all.sh builds with sim/build.sh,
+# tests/user/), the kernel tier in a QEMU guest against the real kernel VFIO
+# driver (tests/kernel/), and then the daemon built with ASan and UBSan
+# through the user tier and the daemon-heavy kernel-tier scenarios
+# (tests/sanitize/). Ends with "N passed, N failed"; exits non-zero if any
+# test failed or none ran.
 #   scripts/test.sh                 everything
-#   scripts/test.sh t_regions.sh    unit, fuzz, host tier and one guest scenario (no sanitizer run)
+#   scripts/test.sh t_regions.sh    unit, fuzz, user tier and one kernel-tier scenario (no sanitizer run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,17 +34,17 @@ read -r fp ff <<<"$(counts "$log/fuzz")"
 : "${fp:=0}" "${ff:=0}"
 if [ "$fuzz_rc" != 0 ] && [ "$ff" = 0 ]; then ff=1; echo "fuzzing failed (exit $fuzz_rc)"; fi
 
-# The host tier; exit 77 (no libvfio-user source to build from) counts nothing.
-bash tests/host/all.sh 2>&1 | tee "$log/host"
+# The user tier; exit 77 (no libvfio-user source to build from) counts nothing.
+bash tests/user/all.sh 2>&1 | tee "$log/host"
 host_rc=${PIPESTATUS[0]}
 hp=0 hf=0
 if [ "$host_rc" != 77 ]; then
     read -r hp hf <<<"$(counts "$log/host")"
     : "${hp:=0}" "${hf:=0}"
-    if [ "$host_rc" != 0 ] && [ "$hf" = 0 ]; then hf=1; echo "host tier failed (exit $host_rc)"; fi
+    if [ "$host_rc" != 0 ] && [ "$hf" = 0 ]; then hf=1; echo "user tier failed (exit $host_rc)"; fi
 fi
 
-bash tests/guest/run.sh --timeout 2400 -- sh tests/integration/all.sh "$@" 2>&1 | tee "$log/guest"
+bash tests/guest/run.sh --timeout 2400 -- sh tests/kernel/all.sh "$@" 2>&1 | tee "$log/guest"
 guest_rc=${PIPESTATUS[0]}
 read -r gp gf <<<"$(counts "$log/guest")"
 : "${gp:=0}" "${gf:=0}"
@@ -50,8 +52,8 @@ read -r gp gf <<<"$(counts "$log/guest")"
 if [ "$guest_rc" != 0 ] && [ "$gf" = 0 ]; then gf=1; echo "guest run failed (exit $guest_rc)"; fi
 [ "$unit_rc" != 0 ] && [ "$uf" = 0 ] && uf=1
 
-# The daemon under ASan and UBSan: the host tier and the daemon-heavy guest
-# scenarios again; any sanitizer report fails (tests/sanitize/run.sh).
+# The daemon under ASan and UBSan: the user tier and the daemon-heavy kernel
+# tier scenarios again; any sanitizer report fails (tests/sanitize/run.sh).
 sp=0 sf=0
 if [ "$#" = 0 ]; then
     bash tests/sanitize/run.sh 2>&1 | tee "$log/sanitize"

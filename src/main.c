@@ -29,6 +29,18 @@ static void attach_each(struct vfiofs *fs, GPtrArray *sources)
 	}
 }
 
+/* -o regmap=NAME=SPEC: a refused description leaves its device attached without names. */
+static void attach_regmaps(struct vfiofs *fs, GPtrArray *regmaps)
+{
+	for (guint i = 0; i < regmaps->len; i++) {
+		g_autoptr(GError) err = NULL;
+		g_auto(GStrv) parts = g_strsplit(regmaps->pdata[i], "=", 2);
+
+		if (!vfiofs_attach_regmap(fs, parts[0], parts[1], &err))
+			fprintf(stderr, "vfiofs: %s\n", err->message);
+	}
+}
+
 static unsigned attach_devices(struct vfiofs *fs, GPtrArray *named, GPtrArray *sockets)
 {
 	g_autoptr(GPtrArray) found = named->len || sockets->len ? NULL : vfio_sysfs_vfio_pci_devices();
@@ -62,7 +74,8 @@ static int serve(struct fuse_session *se, const struct vfiofs_options *o)
 }
 
 /* Mounts and serves until unmount or a signal; a signal is a clean end, not a failure. */
-static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs, const struct vfiofs_options *o)
+static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs,
+			   struct vfio_container *container, const struct vfiofs_options *o)
 {
 	g_autoptr(GError) err = NULL;
 	int rc = 1;
@@ -77,6 +90,8 @@ static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs, const str
 		vfiofs_log_to_syslog();
 	/* After the fork: -o trace's writers and the hand-off run threads of their own. */
 	vfiofs_started(fs);
+	/* After the fork: threads started before it would not follow the daemon into the child. */
+	vfio_container_serve(container);
 	if (!vfiofs_start_handoff(fs, o->mountpoint, o->allow_other, &err))
 		g_warning("direct mapping is not available: %s", err->message);
 	rc = serve(se, o) < 0 ? 1 : 0;
@@ -140,8 +155,10 @@ int main(int argc, char *argv[])
 		rc = 2;
 	else if (attach_devices(fs, o.devices, o.user_sockets) == 0)
 		fprintf(stderr, "vfiofs: no device could be attached; not mounting %s\n", o.mountpoint);
-	else
-		rc = mount_and_serve(se, fs, &o);
+	else {
+		attach_regmaps(fs, o.regmaps);
+		rc = mount_and_serve(se, fs, container, &o);
+	}
 	if (se)
 		fuse_session_destroy(se);
 	vfiofs_free(fs);

@@ -24,6 +24,7 @@ enum {
 	KEY_GID,
 	KEY_UMASK,
 	KEY_TRACE,
+	KEY_REGMAP,
 	KEY_HELP,
 	KEY_VERSION,
 	KEY_ALLOW_OTHER,
@@ -50,6 +51,7 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("gid=", KEY_GID),
 	FUSE_OPT_KEY("umask=", KEY_UMASK),
 	FUSE_OPT_KEY("trace=", KEY_TRACE),
+	FUSE_OPT_KEY("regmap=", KEY_REGMAP),
 	FLAG("hugepages", hugepages),
 	FLAG("noreset", noreset),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -105,6 +107,24 @@ static bool parse_vfio_user(struct parse_state *s, const char *value)
 		return false;
 	}
 	g_ptr_array_add(s->o->user_sockets, g_canonicalize_filename(value, NULL));
+	return true;
+}
+
+/* NAME=FILE[@barN[+OFFSET]]: FILE made absolute now, as the socket paths are. */
+static bool parse_regmap(struct parse_state *s, const char *value)
+{
+	const char *eq = strchr(value, '=');
+	g_autofree char *name = eq ? g_strndup(value, eq - value) : NULL;
+	g_autofree char *spec = NULL;
+	g_autofree char *cwd = g_get_current_dir();
+
+	if (!eq || !name[0] || !eq[1]) {
+		vfio_set_error(&s->error, EINVAL, "regmap=%s: expected regmap=NAME=FILE[@barN[+OFFSET]] "
+			       "(NAME: the device's directory name)", value);
+		return false;
+	}
+	spec = eq[1] == '/' ? g_strdup(eq + 1) : g_build_filename(cwd, eq + 1, NULL);
+	g_ptr_array_add(s->o->regmaps, g_strdup_printf("%s=%s", name, spec));
 	return true;
 }
 
@@ -216,6 +236,7 @@ static bool (*const value_parsers[])(struct parse_state *s, const char *value) =
 	[KEY_GID] = parse_gid,
 	[KEY_UMASK] = parse_umask,
 	[KEY_TRACE] = parse_trace,
+	[KEY_REGMAP] = parse_regmap,
 };
 
 static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
@@ -304,6 +325,7 @@ bool vfiofs_options_parse(struct fuse_args *args, struct vfiofs_options *o, GErr
 	memset(o, 0, sizeof(*o));
 	o->devices = g_ptr_array_new_with_free_func(g_free);
 	o->user_sockets = g_ptr_array_new_with_free_func(g_free);
+	o->regmaps = g_ptr_array_new_with_free_func(g_free);
 	o->intx_eoi = VFIOFS_INTX_EOI_BAR;
 	s.positional = g_ptr_array_new_with_free_func(g_free);
 	if (fuse_opt_parse(args, &s, opt_spec, on_option) != 0) {
@@ -337,6 +359,7 @@ void vfiofs_options_clear(struct vfiofs_options *o)
 {
 	g_clear_pointer(&o->devices, g_ptr_array_unref);
 	g_clear_pointer(&o->user_sockets, g_ptr_array_unref);
+	g_clear_pointer(&o->regmaps, g_ptr_array_unref);
 	g_clear_pointer(&o->source, g_free);
 	g_clear_pointer(&o->mountpoint, g_free);
 	g_clear_pointer(&o->trace_dir, g_free);
@@ -353,6 +376,8 @@ void vfiofs_options_usage(const char *prog)
 	       "vfiofs options:\n"
 	       "    -o device=DDDD:BB:DD.F  attach this device (repeatable); default, when no\n"
 	       "                            device is named: every device bound to vfio-pci\n"
+	       "    -o regmap=NAME=FILE[@barN[+OFFSET]]  name device NAME's registers from an\n"
+	       "                            IP-XACT or CMSIS-SVD description (repeatable)\n"
 	       "    -o vfio_user=SOCKET     attach the device a vfio-user server serves at\n"
 	       "                            SOCKET (repeatable); named after the socket file\n"
 	       "    -o vfio_user_dma=fd|message  map DMA buffers into vfio-user servers with\n"

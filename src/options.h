@@ -9,6 +9,7 @@
 struct vfiofs_options {
 	GPtrArray *devices;        /* canonical PCI addresses from -o device=, in order */
 	GPtrArray *user_sockets;   /* absolute paths from -o vfio_user=, in order */
+	GPtrArray *regmaps;        /* -o regmap=NAME=SPEC: "NAME=SPEC", SPEC's file made absolute */
 	bool user_dma_by_message;  /* -o vfio_user_dma=message */
 	unsigned user_timeout_ms;  /* -o vfio_user_timeout=; 0: the default */
 	char *source;              /* shown in the mount table only */

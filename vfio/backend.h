@@ -48,6 +48,12 @@ struct vfio_backend_ops {
 	bool (*attach_device)(struct vfio_backend *b, struct vfio_device *d, const char *source,
 			      GError **err);
 	/*
+	 * Starts what serves d in the background (a vfio-user connection's
+	 * thread for its server's requests): once the daemon runs in its final
+	 * process (vfio_container_serve()), or at attach after that.  NULL: nothing.
+	 */
+	void (*serve)(struct vfio_backend *b, struct vfio_device *d);
+	/*
 	 * After vfio_device_teardown(): lets go of what attach_device took;
 	 * with the last device a kernel backend may drop its IOMMU
 	 * (iommu_model NULL again: its space then leaves the container).

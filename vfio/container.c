@@ -241,6 +241,8 @@ struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *
 	if (!bring_up(c, b, d, source, err))
 		goto err_free;
 	g_ptr_array_add(c->devices, d);
+	if (c->serving && b->ops->serve)
+		b->ops->serve(b, d);
 	g_mutex_unlock(&c->lock);
 	if (d->group >= 0)
 		g_info("attached %s (IOMMU group %d)", d->name, d->group);
@@ -253,6 +255,19 @@ err_free:
 err_unlock:
 	g_mutex_unlock(&c->lock);
 	return NULL;
+}
+
+void vfio_container_serve(struct vfio_container *c)
+{
+	g_mutex_lock(&c->lock);
+	c->serving = true;
+	for (guint i = 0; i < c->devices->len; i++) {
+		struct vfio_device *d = c->devices->pdata[i];
+
+		if (d->backend->ops->serve)
+			d->backend->ops->serve(d->backend, d);
+	}
+	g_mutex_unlock(&c->lock);
 }
 
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d)

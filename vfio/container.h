@@ -44,6 +44,12 @@ char *vfio_container_device_name(struct vfio_container *c, const char *source, G
 struct vfio_device *vfio_container_attach(struct vfio_container *c, const char *source,
 					  const char *name, GError **err);
 void vfio_container_detach(struct vfio_container *c, struct vfio_device *d);
+/*
+ * The daemon runs in its final process (after it forked into the
+ * background): start what serves the devices' requests in threads of their
+ * own (a vfio-user server's DMA requests), now and at every later attach.
+ */
+void vfio_container_serve(struct vfio_container *c);
 /* True while a device of that name is attached. */
 bool vfio_container_has_device(struct vfio_container *c, const char *name);
 /* Whether buffers are pinned (a kernel VFIO device was attached): they then count as locked memory. */

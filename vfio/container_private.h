@@ -25,6 +25,7 @@ struct vfio_container {
 	/* Each entry of vfio_backends[], opened with its first device (NULL until then). */
 	struct vfio_backend **backends;
 	struct vfio_backend *kernel;  /* the open kernel backend, if any */
+	bool serving;                 /* vfio_container_serve() ran: devices are served as they come */
 };
 
 /*

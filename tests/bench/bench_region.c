@@ -10,7 +10,7 @@
  * then the median of the reads timed one by one).
  *   bench_region edu-dma BAR0 IOVA SIZE message|direct to|from COUNT
  *       COUNT transfers of SIZE bytes by the vfio-user test model's DMA
- *       engine (tests/vfio-user/vfu_edu.c), driven by pwrite of its registers
+ *       engine (tests/user/servers/vfu_edu.c), driven by pwrite of its registers
  *       through the mount's BAR0 file: host RAM at IOVA -> device offset 0
  *       ("to") or back ("from"), command bit3 = 0 (by messages) or 1 (by the
  *       mapping's descriptor).  Times the pwrite of the command register

@@ -7,7 +7,7 @@ M=$(mktemp -d /tmp/vfiofs-bench.XXXXXX)
 N=${LAT_N:-20000}
 src/vfiofs "$M" -o "device=$VFIOFS_IVSHMEM" 2>/dev/null || exit 1
 B=$M/$VFIOFS_IVSHMEM/bar2
-mapped=$(tests/integration/map_check bench "$B" "$N")
+mapped=$(tests/kernel/map_check bench "$B" "$N")
 f_lat=$(tests/bench/bench_region file "$B" lat "$N")
 f_tput=$(tests/bench/bench_region file "$B" tput 256)
 umount "$M"

@@ -18,8 +18,8 @@ cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd -P)
 EDU=${VFU_EDU:-}
 if [ -z "$EDU" ]; then
-    . tests/vfio-user/paths.sh || exit 2
-    bash tests/vfio-user/build.sh >/dev/null || exit 1
+    . tests/user/servers/paths.sh || exit 2
+    bash tests/user/servers/build.sh >/dev/null || exit 1
     EDU=$VFU_EDU
 fi
 LAT_N=${LAT_N:-20000}

@@ -1,7 +1,7 @@
 #!/bin/bash
 # vfio-user benchmarks, one run on the host (figures, not a test; root, /dev/fuse):
 #   bash tests/bench/vfu.sh            # LAT_N=20000 DMA_N=200 DMA_SIZE=1048576 ROUNDS=3
-# Builds libvfio-user and the vfu_edu model (tests/vfio-user/build.sh; or
+# Builds libvfio-user and the vfu_edu model (tests/user/servers/build.sh; or
 # VFU_EDU=PATH names a vfu_edu binary to use as it is), needs
 # src/vfiofs and the bench programs built (bash scripts/build.sh), then
 # measures, ROUNDS times in turn so that the machine's noise hits every path:
@@ -26,8 +26,8 @@ cd "$(dirname "$0")/../.." || exit 2
 REPO=$(pwd -P)
 EDU=${VFU_EDU:-}                # a vfu_edu binary to use instead of building one
 if [ -z "$EDU" ]; then
-    . tests/vfio-user/paths.sh || exit 2
-    bash tests/vfio-user/build.sh || exit 1
+    . tests/user/servers/paths.sh || exit 2
+    bash tests/user/servers/build.sh || exit 1
     EDU=$VFU_EDU
 fi
 LAT_N=${LAT_N:-20000}

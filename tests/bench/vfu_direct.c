@@ -7,7 +7,7 @@
  *       one by one.
  *   vfu_direct SOCKET dma message|direct to|from SIZE COUNT
  *       COUNT transfers of SIZE bytes by the DMA engine of the vfu_edu model
- *       (tests/vfio-user/vfu_edu.c): host RAM -> BAR2 offset 0 ("to") or
+ *       (tests/user/servers/vfu_edu.c): host RAM -> BAR2 offset 0 ("to") or
  *       BAR2 offset 0 -> host RAM ("from"), started by a REGION_WRITE of its
  *       command register with bit3 = 0 (the model moves the data with
  *       DMA_READ/DMA_WRITE messages, served here) or 1 (the model touches the

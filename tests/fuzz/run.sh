@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets over vfio/user/msg.c, the hand-off
-# request line, the xattr values, the irq command line, PCI addresses, IOVAs
-# and the command line with its mount options, trace lines and whole traces,
-# straight from the sources
+# request line, the xattr values, the irq command line, PCI addresses, IOVAs,
+# the command line with its mount options, the register descriptions and
+# values of regmap/, and trace lines and whole traces, straight from the sources
 # (clang -fsanitize=fuzzer,address,undefined) and runs each for a bounded
 # time.  Ends with "fuzz: N passed, N failed" (one per target).
 #   FUZZ_TIME   seconds per target (default 20)
@@ -77,6 +77,22 @@ for target in pci_addr iova options; do
 	# shellcheck disable=SC2086
 	run_target "$target" "$n" $INPUTS $FUSE_DEPS
 done
+# Register descriptions (both formats; the examples and small descriptions
+# seed it), the values users write to register files, FILE@barN+OFFSET.
+if XML_DEPS=$(pkg-config --cflags --libs libxml-2.0); then
+	n=0
+	for target in regmap_description regmap_value regmap_spec; do
+		n=$((n + 1))
+		mkdir -p "$OUT/seeds/$target"
+		cp tests/fuzz/corpus/"$target"/* "$OUT/seeds/$target/"
+		[ "$target" = regmap_description ] && cp examples/regmaps/* "$OUT/seeds/$target/"
+		# shellcheck disable=SC2086
+		run_target "$target" "$n" tests/fuzz/fuzz_regmap.c regmap/*.c $XML_DEPS
+	done
+else
+	echo "not ok - regmap: libxml-2.0 not found (Debian package libxml2-dev)"
+	failed=$((failed + 1))
+fi
 # What vfiofs-replay reads: trace lines and whole traces (trace/); seeds kept
 # in tests/fuzz/corpus/.
 TRACE="tests/fuzz/fuzz_trace.c trace/trace_names.c trace/trace_line.c trace/trace_header.c

@@ -205,7 +205,7 @@ fi
     echo "MODE=$( ((shell)) && echo shell || echo command)"
     echo "BIND_DEVICES=$(shq "$BIND_DEVICES")"
     echo "UNBOUND_DEVICES=$(shq "$UNBOUND_DEVICES")"
-    # The repo, and the vfio-user test peers built outside it (tests/vfio-user/build.sh).
+    # The repo, and the vfio-user test peers built outside it (tests/user/servers/build.sh).
     vfu_build=${VFU_BUILD:-/var/tmp/vfiofs-vfu}
     if [[ -d "$vfu_build" ]]; then
         echo "KEEP_VISIBLE=$(shq "$PWD"$'\n'"$vfu_build")"

@@ -1,5 +1,5 @@
-# Reading the mount's files from shell, shared by the guest suite
-# (tests/integration/common.sh) and the host tier (tests/host/common.sh).
+# Reading the mount's files from shell, shared by the kernel tier
+# (tests/kernel/common.sh) and the user tier (tests/user/common.sh).
 # POSIX sh.
 
 # info_value FILE KEY: the value of "KEY value" in an info/container file.

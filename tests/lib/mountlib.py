@@ -2,8 +2,9 @@
 the interrupt checks that the guest's irqtest.py and the host's vfu_irq.py
 both make (the device-specific part, as how to raise a vector, is theirs).
 
-Imported by tests/integration/irqtest.py, tests/integration/load.py and
-tests/host/vfu_irq.py (they put tests/lib on sys.path first).
+Imported by tests/kernel/irqtest.py, tests/kernel/load.py,
+tests/user/vfu_irq.py (they put tests/lib on sys.path first) and
+tests/lib/irq_handoff.py.
 """
 import errno
 import os

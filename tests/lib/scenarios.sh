@@ -1,6 +1,6 @@
 # Runs a tier's scenarios and counts their test lines: the loop that
-# tests/host/all.sh and tests/integration/all.sh share.  POSIX sh (the guest
-# runs tests/integration/all.sh under dash).
+# tests/user/all.sh and tests/kernel/all.sh share.  POSIX sh (the guest
+# runs tests/kernel/all.sh under dash).
 #
 # run_scenarios TIER DIR WORK_PREFIX [SCENARIO...]
 #   Runs DIR/t_*.sh (or the scenarios named) one after the other, each with

@@ -8,8 +8,8 @@ mkdir -p "$R" && chmod 1777 "$R"  # daemons run as other users too
 export ASAN_OPTIONS="log_path=$R/asan:detect_leaks=1:print_stacktrace=1"
 export UBSAN_OPTIONS="log_path=$R/ubsan:halt_on_error=1:print_stacktrace=1"
 out=$(mktemp)
-sh tests/integration/all.sh "$@" | tee "$out"
-summary=$(sed -n 's/^integration: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
+sh tests/kernel/all.sh "$@" | tee "$out"
+summary=$(sed -n 's/^kernel: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out" | tail -n 1)
 p=${summary% *}
 f=${summary#* }
 [ -n "$summary" ] || { p=0; f=1; }

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The daemon built with AddressSanitizer and UndefinedBehaviorSanitizer, run
-# through the host tier and a part of the guest suite; any sanitizer report
+# through the user tier and a part of the kernel tier; any sanitizer report
 # fails the run, whatever the tests said.
-#   bash tests/sanitize/run.sh                  the host tier and $GUEST_SCENARIOS
+#   bash tests/sanitize/run.sh                  the user tier and $GUEST_SCENARIOS
 #   GUEST_SCENARIOS="t_irq.sh" bash tests/sanitize/run.sh
 # Ends with "sanitize: N passed, N failed": the tests' counts plus one check
 # per tier for reports.
@@ -45,26 +45,26 @@ failed=0
 # shellcheck source=tests/sanitize/reports.sh
 . tests/sanitize/reports.sh
 
-# The host tier (vfio-user devices).
+# The user tier (vfio-user devices, on the host).
 reports=$log/host-reports
 mkdir -p "$reports"
 VFIOFS=$B/src/vfiofs \
 ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:$OPTS" \
 UBSAN_OPTIONS="log_path=$reports/ubsan:halt_on_error=1:$OPTS" \
-    bash tests/host/all.sh 2>&1 | tee "$log/host"
+    bash tests/user/all.sh 2>&1 | tee "$log/host"
 rc=${PIPESTATUS[0]}
 if [ "$rc" != 77 ]; then
     read -r p f <<<"$(counts "$log/host")"
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-1}))
-    if sanitizer_reports "$reports" "host tier under ASan and UBSan"; then
+    if sanitizer_reports "$reports" "user tier under ASan and UBSan"; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
     fi
 fi
 
-# The guest suite's daemon-heavy scenarios.
+# The kernel tier's daemon-heavy scenarios (in the guest).
 # shellcheck disable=SC2086
 bash tests/guest/run.sh --timeout 2400 --env "VFIOFS=$B/src/vfiofs" -- \
     sh tests/sanitize/in_guest.sh $GUEST_SCENARIOS 2>&1 | tee "$log/guest"

@@ -11,34 +11,24 @@ static void quiet_log(const char *domain, GLogLevelFlags level, const char *msg,
 	(void)domain, (void)level, (void)msg, (void)data;
 }
 
+/* Where UNIT_SUITE put every suite's entry (suites.h); the linker defines both. */
+extern const CU_SuiteInfo *const __start_unit_suites[];
+extern const CU_SuiteInfo *const __stop_unit_suites[];
+
+/* The registered suites as CUnit wants them: an array ending in CU_SUITE_INFO_NULL (zeros). */
+static CU_SuiteInfo *registered_suites(void)
+{
+	size_t n = (size_t)(__stop_unit_suites - __start_unit_suites);
+	CU_SuiteInfo *suites = g_new0(CU_SuiteInfo, n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		suites[i] = *__start_unit_suites[i];
+	return suites;
+}
+
 int main(void)
 {
-	CU_SuiteInfo suites[] = {
-		test_vfio_access_suite,
-		test_fs_access_suite,
-		test_fs_handoff_wire_suite,
-		test_vfio_pci_addr_suite,
-		test_fs_info_text_suite,
-		test_fs_container_text_suite,
-		test_src_options_suite,
-		test_vfio_sysfs_suite,
-		test_fs_irq_command_suite,
-		test_fs_irq_lease_suite,
-		test_fs_tree_suite,
-		test_vfio_iova_suite,
-		test_vfio_container_suite,
-		test_vfio_vfio_user_msg_suite,
-		test_vfio_vfio_user_conn_suite,
-		test_vfio_vfio_user_device_suite,
-		test_trace_trace_line_suite,
-		test_trace_trace_reader_suite,
-		test_trace_trace_collapse_suite,
-		test_trace_trace_iova_suite,
-		test_trace_trace_diff_suite,
-		test_trace_trace_hub_suite,
-		test_trace_trace_sink_suite,
-		CU_SUITE_INFO_NULL,
-	};
+	g_autofree CU_SuiteInfo *suites = registered_suites();
 	unsigned run, failed;
 
 	g_log_set_default_handler(quiet_log, NULL);

@@ -1,32 +1,24 @@
 /*
  * Each test file tests one source file and is named after it:
- * tests/unit/fs/test_access.c tests fs/access.c, and exports its suite as
- * test_fs_access_suite (a CU_SuiteInfo over its CU_TestInfo table).
+ * tests/unit/fs/test_access.c tests fs/access.c. It registers its suite
+ * itself, by ending with
+ *
+ *	UNIT_SUITE(test_fs_access_suite) = { .pName = "permissions", .pTests = tests };
+ *
+ * (a CU_SuiteInfo over its CU_TestInfo table). So a new test file takes one
+ * line besides itself: its path in Makefile.am's tests_unit_unit_tests_SOURCES.
+ *
+ * How: UNIT_SUITE puts a pointer to the suite into the linker section
+ * "unit_suites"; the linker collects every object's entries there and
+ * defines __start_unit_suites and __stop_unit_suites around them, and main.c
+ * runs the suites in between (in link order: the order of the source list).
  */
 #pragma once
 
 #include <CUnit/CUnit.h>
 
-extern const CU_SuiteInfo test_fs_access_suite;
-extern const CU_SuiteInfo test_fs_container_text_suite;
-extern const CU_SuiteInfo test_fs_handoff_wire_suite;
-extern const CU_SuiteInfo test_fs_info_text_suite;
-extern const CU_SuiteInfo test_fs_irq_command_suite;
-extern const CU_SuiteInfo test_fs_irq_lease_suite;
-extern const CU_SuiteInfo test_fs_tree_suite;
-extern const CU_SuiteInfo test_src_options_suite;
-extern const CU_SuiteInfo test_trace_trace_collapse_suite;
-extern const CU_SuiteInfo test_trace_trace_diff_suite;
-extern const CU_SuiteInfo test_trace_trace_hub_suite;
-extern const CU_SuiteInfo test_trace_trace_iova_suite;
-extern const CU_SuiteInfo test_trace_trace_line_suite;
-extern const CU_SuiteInfo test_trace_trace_reader_suite;
-extern const CU_SuiteInfo test_trace_trace_sink_suite;
-extern const CU_SuiteInfo test_vfio_access_suite;
-extern const CU_SuiteInfo test_vfio_container_suite;
-extern const CU_SuiteInfo test_vfio_iova_suite;
-extern const CU_SuiteInfo test_vfio_pci_addr_suite;
-extern const CU_SuiteInfo test_vfio_sysfs_suite;
-extern const CU_SuiteInfo test_vfio_vfio_user_conn_suite;
-extern const CU_SuiteInfo test_vfio_vfio_user_device_suite;
-extern const CU_SuiteInfo test_vfio_vfio_user_msg_suite;
+#define UNIT_SUITE(name)                                                 \
+	static const CU_SuiteInfo name;                                  \
+	static const CU_SuiteInfo *const name##_entry                    \
+		__attribute__((used, section("unit_suites"))) = &name;   \
+	static const CU_SuiteInfo name

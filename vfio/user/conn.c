@@ -50,7 +50,8 @@ struct vfio_user_conn {
 	gint broken_told;       /* on_broken ran (atomic) */
 	void (*on_broken)(void *data);
 	void *on_broken_data;
-	GThread *thread;
+	GThread *thread;          /* serves the server's requests, once the daemon runs (vfio_user_conn_serve) */
+	bool negotiated;          /* VERSION completed */
 };
 
 /* A message as received: header, payload, descriptors. */
@@ -94,7 +95,7 @@ void vfio_user_conn_fail(struct vfio_user_conn *c, const char *what)
 	if (!g_atomic_int_compare_and_exchange(&c->broken, 0, 1))
 		return;
 	/* Before VERSION completed the attach fails and says so itself. */
-	if (c->thread)
+	if (c->negotiated)
 		g_warning("%s: the vfio-user server %s; the device fails every operation until it is "
 			  "re-attached", c->name, what);
 	else
@@ -767,8 +768,14 @@ bool vfio_user_conn_negotiate(struct vfio_user_conn *c, bool want_twin, GError *
 	}
 	take_twin(c, &call);
 	vfio_user_call_clear(&call);
-	c->thread = g_thread_new("vfio-user", conn_thread, c);
+	c->negotiated = true;
 	return true;
+}
+
+void vfio_user_conn_serve(struct vfio_user_conn *c)
+{
+	if (c->negotiated && !c->thread)
+		c->thread = g_thread_new("vfio-user", conn_thread, c);
 }
 
 /* ---------------------------------------------------------------- getters */

@@ -49,11 +49,17 @@ struct vfio_user_conn *vfio_user_conn_connect(const char *path, const struct vfi
 struct vfio_user_conn *vfio_user_conn_new_fd(int fd, const struct vfio_user_conn_options *o);
 
 /*
- * The VERSION exchange, then the thread that serves the server's requests.
- * With want_twin we ask for a twin socket.  EIO and a message naming the
- * device if the server breaks the protocol.
+ * The VERSION exchange.  With want_twin we ask for a twin socket.  EIO and
+ * a message naming the device if the server breaks the protocol.
  */
 bool vfio_user_conn_negotiate(struct vfio_user_conn *c, bool want_twin, GError **err);
+/*
+ * Starts the thread that serves the server's requests (on the twin socket,
+ * or on the main socket between our calls).  Not at negotiation: a thread
+ * started before the daemon forks into the background would not follow it
+ * into the child, and no request of the server's would be answered.
+ */
+void vfio_user_conn_serve(struct vfio_user_conn *c);
 
 /* What VERSION settled, and what we learnt about the link. */
 const struct vfio_user_caps *vfio_user_conn_caps(const struct vfio_user_conn *c);

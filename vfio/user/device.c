@@ -627,6 +627,17 @@ static bool user_attach_device(struct vfio_backend *b, struct vfio_device *d, co
 	return vfio_user_connect(d, source, &o, err);
 }
 
+void vfio_user_serve(struct vfio_device *d)
+{
+	vfio_user_conn_serve(vu_of(d)->conn);
+}
+
+static void user_serve(struct vfio_backend *b, struct vfio_device *d)
+{
+	(void)b;
+	vfio_user_serve(d);
+}
+
 /* Teardown closed the connection; the server forgets its mappings with it. */
 static void user_detach_device(struct vfio_backend *b, struct vfio_device *d)
 {
@@ -639,5 +650,6 @@ const struct vfio_backend_ops vfio_user_backend = {
 	.claims = user_claims,
 	.device_name = user_device_name,
 	.attach_device = user_attach_device,
+	.serve = user_serve,
 	.detach_device = user_detach_device,
 };

@@ -33,5 +33,8 @@ struct vfio_user_options {
 bool vfio_user_connect(struct vfio_device *d, const char *socket_path,
 		       const struct vfio_user_options *o, GError **err);
 
+/* Starts serving d's server's requests in the background (vfio_user_conn_serve()). */
+void vfio_user_serve(struct vfio_device *d);
+
 /* The vfio-user entry of the backend table (vfio/backend.c): sources are socket paths. */
 extern const struct vfio_backend_ops vfio_user_backend;

@@ -44,4 +44,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_access_suite = { .pName = "permissions", .pTests = tests };
+UNIT_SUITE(test_fs_access_suite) = { .pName = "permissions", .pTests = tests };

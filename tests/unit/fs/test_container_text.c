@@ -80,4 +80,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_container_text_suite = { .pName = "container text", .pTests = tests };
+UNIT_SUITE(test_fs_container_text_suite) = { .pName = "container text", .pTests = tests };

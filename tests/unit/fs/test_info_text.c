@@ -130,4 +130,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_info_text_suite = { .pName = "info text", .pTests = tests };
+UNIT_SUITE(test_fs_info_text_suite) = { .pName = "info text", .pTests = tests };

@@ -162,6 +162,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_tree_suite = {
+UNIT_SUITE(test_fs_tree_suite) = {
 	.pName = "inode table", .pInitFunc = set_up, .pCleanupFunc = tear_down, .pTests = tests,
 };

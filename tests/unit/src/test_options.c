@@ -189,6 +189,29 @@ static void test_double_dash(void)
 	fuse_opt_free_args(&rest);
 }
 
+/* -o regmap=NAME=SPEC: repeatable, the file made absolute, the suffix kept. */
+static void test_regmap(void)
+{
+	const char *argv[] = { "vfiofs", "/mnt", "-o", "regmap=edu=/r/edu.xml@bar2+0x10",
+			       "-o", "regmap=0000:00:03.0=rel/x.svd", NULL };
+	g_autofree char *cwd = g_get_current_dir();
+	g_autofree char *want = g_strdup_printf("0000:00:03.0=%s/rel/x.svd", cwd);
+	struct vfiofs_options o;
+	struct fuse_args rest;
+	GError *err = NULL;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, &err));
+	CU_ASSERT_EQUAL_FATAL(o.regmaps->len, 2);
+	CU_ASSERT_STRING_EQUAL(o.regmaps->pdata[0], "edu=/r/edu.xml@bar2+0x10");
+	CU_ASSERT_STRING_EQUAL(o.regmaps->pdata[1], want);
+	CU_ASSERT_FALSE(args_contain(&rest, "regmap="));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "regmap=edu", NULL }, "regmap=NAME=FILE");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "regmap==/x.xml", NULL }, "regmap=NAME=FILE");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "regmap=edu=", NULL }, "regmap=NAME=FILE");
+}
+
 /* -o trace=DIR: kept canonical, not passed on to libfuse. */
 static void test_trace_dir(void)
 {
@@ -204,14 +227,15 @@ static void test_trace_dir(void)
 }
 
 static CU_TestInfo tests[] = {
-	{ "devices, flags and values", test_devices_and_flags },
 	{ "-o trace=DIR", test_trace_dir },
+	{ "devices, flags and values", test_devices_and_flags },
 	{ "defaults and SOURCE", test_defaults_and_source },
 	{ "bad values are refused with a message", test_bad_values_are_refused },
 	{ "--help and -V", test_help_and_version },
 	{ "uid=, gid= (names or numbers) and umask= (octal)", test_owner_and_umask },
 	{ "-- before a mount point that starts with '-'", test_double_dash },
+	{ "regmap=NAME=FILE[@barN[+OFFSET]]", test_regmap },
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_src_options_suite = { .pName = "command line", .pTests = tests };
+UNIT_SUITE(test_src_options_suite) = { .pName = "command line", .pTests = tests };

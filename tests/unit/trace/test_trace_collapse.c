@@ -81,5 +81,5 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_collapse_suite = { .pName = "trace poll collapsing",
+UNIT_SUITE(test_trace_trace_collapse_suite) = { .pName = "trace poll collapsing",
 						       .pTests = tests };

@@ -266,4 +266,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_diff_suite = { .pName = "trace diff", .pTests = tests };
+UNIT_SUITE(test_trace_trace_diff_suite) = { .pName = "trace diff", .pTests = tests };

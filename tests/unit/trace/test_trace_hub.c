@@ -206,4 +206,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_hub_suite = { .pName = "trace hub", .pTests = tests };
+UNIT_SUITE(test_trace_trace_hub_suite) = { .pName = "trace hub", .pTests = tests };

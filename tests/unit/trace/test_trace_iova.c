@@ -45,4 +45,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_iova_suite = { .pName = "trace IOVA rewriting", .pTests = tests };
+UNIT_SUITE(test_trace_trace_iova_suite) = { .pName = "trace IOVA rewriting", .pTests = tests };

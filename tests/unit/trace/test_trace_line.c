@@ -275,4 +275,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_line_suite = { .pName = "trace lines", .pTests = tests };
+UNIT_SUITE(test_trace_trace_line_suite) = { .pName = "trace lines", .pTests = tests };

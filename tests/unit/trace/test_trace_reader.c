@@ -133,4 +133,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_reader_suite = { .pName = "trace reader", .pTests = tests };
+UNIT_SUITE(test_trace_trace_reader_suite) = { .pName = "trace reader", .pTests = tests };

@@ -65,4 +65,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_trace_trace_sink_suite = { .pName = "trace sink", .pTests = tests };
+UNIT_SUITE(test_trace_trace_sink_suite) = { .pName = "trace sink", .pTests = tests };

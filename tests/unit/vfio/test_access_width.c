@@ -73,4 +73,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_access_suite = { .pName = "access splitting", .pTests = tests };
+UNIT_SUITE(test_vfio_access_suite) = { .pName = "access splitting", .pTests = tests };

@@ -3,7 +3,7 @@
  * a refusal is undone in the others, a space that joins late gets every
  * mapping, and DMA access by IOVA keeps to the mappings.  The spaces here
  * only record what they were asked: the transports themselves are tested
- * against the kernel and libvfio-user in tests/integration and tests/host.
+ * against the kernel and libvfio-user in tests/kernel and tests/user.
  */
 #include "suites.h"
 #include "vfio/container_private.h"
@@ -280,6 +280,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_container_suite = {
+UNIT_SUITE(test_vfio_container_suite) = {
 	.pName = "container: one IOVA space over several DMA spaces", .pTests = tests,
 };

@@ -174,4 +174,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_iova_suite = { .pName = "IOVA allocator", .pTests = tests };
+UNIT_SUITE(test_vfio_iova_suite) = { .pName = "IOVA allocator", .pTests = tests };

@@ -81,4 +81,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_pci_addr_suite = { .pName = "PCI addresses", .pTests = tests };
+UNIT_SUITE(test_vfio_pci_addr_suite) = { .pName = "PCI addresses", .pTests = tests };

@@ -49,6 +49,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_handoff_wire_suite = {
+UNIT_SUITE(test_fs_handoff_wire_suite) = {
 	.pName = "the hand-off request", .pTests = tests,
 };

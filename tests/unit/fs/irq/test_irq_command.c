@@ -129,6 +129,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_irq_command_suite = {
+UNIT_SUITE(test_fs_irq_command_suite) = {
 	.pName = "irq commands and events", .pTests = tests,
 };

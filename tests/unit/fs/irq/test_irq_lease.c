@@ -228,6 +228,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_fs_irq_lease_suite = {
+UNIT_SUITE(test_fs_irq_lease_suite) = {
 	.pName = "irq_lease", .pInitFunc = init, .pTests = tests,
 };

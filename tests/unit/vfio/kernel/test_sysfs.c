@@ -148,6 +148,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_sysfs_suite = {
+UNIT_SUITE(test_vfio_sysfs_suite) = {
 	.pName = "sysfs discovery", .pInitFunc = setup, .pCleanupFunc = teardown, .pTests = tests,
 };

@@ -127,6 +127,8 @@ static bool negotiate(struct fixture *f, bool twin)
 	bool ok = vfio_user_conn_negotiate(f->c, twin, &err);
 
 	g_clear_error(&err);
+	if (ok)
+		vfio_user_conn_serve(f->c);  /* as the daemon does once it runs */
 	return ok;
 }
 
@@ -378,4 +380,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_vfio_user_conn_suite = { .pName = "vfio_user_conn", .pTests = tests };
+UNIT_SUITE(test_vfio_vfio_user_conn_suite) = { .pName = "vfio_user_conn", .pTests = tests };

@@ -191,6 +191,7 @@ static void test_device(void)
 	fake_start(&f);
 	strcpy(d.name, "fake");
 	CU_ASSERT_TRUE_FATAL(vfio_user_connect(&d, f.path, &o, &err));
+	vfio_user_serve(&d);
 	CU_ASSERT_STRING_EQUAL(d.ops->transport, "vfio-user");
 	CU_ASSERT_PTR_NOT_NULL(d.dma_space);
 	CU_ASSERT_TRUE_FATAL(d.ops->query(&d, &err));
@@ -262,6 +263,6 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_vfio_user_device_suite = {
+UNIT_SUITE(test_vfio_vfio_user_device_suite) = {
 	.pName = "vfio_user_device", .pTests = tests,
 };

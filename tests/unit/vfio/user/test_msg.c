@@ -288,4 +288,4 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
-const CU_SuiteInfo test_vfio_vfio_user_msg_suite = { .pName = "vfio_user_msg", .pTests = tests };
+UNIT_SUITE(test_vfio_vfio_user_msg_suite) = { .pName = "vfio_user_msg", .pTests = tests };
