@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "trace"
 #include "fs/trace.h"
 #include "fs/device_dir.h"
+#include "fs/regs/regs.h"
+#include "regmap/regmap.h"
 #include "trace/trace_sink.h"
 #include "vfio/container.h"
 #include "vfio/device.h"
@@ -45,12 +47,47 @@ static void open_file(struct vfiofs *fs, struct fs_device *dev)
 	fs_trace_reader_maps(fs, trace_sink_reader(dev->trace_sink));
 }
 
+/* The name regs/ gives the register at offset (exactly, of that width), for R and W lines. */
+static bool register_name(void *data, unsigned region, uint64_t offset, unsigned width, char *name,
+			  size_t size)
+{
+	struct fs_device *dev = data;
+	bool found = false;
+
+	g_mutex_lock(&dev->regs_lock);
+	if (dev->regs && dev->regs->region == region) {
+		GPtrArray *regs = dev->regs->map->regs;
+		guint lo = 0, hi = regs->len;
+
+		/* by offset, no two overlapping: a binary search */
+		while (lo < hi) {
+			guint mid = lo + (hi - lo) / 2;
+			const struct regmap_register *r = regs->pdata[mid];
+
+			if (r->offset < offset) {
+				lo = mid + 1;
+			} else if (r->offset > offset) {
+				hi = mid;
+			} else {
+				found = r->bytes == width;
+				if (found)
+					g_strlcpy(name, r->path, size);
+				break;
+			}
+		}
+	}
+	g_mutex_unlock(&dev->regs_lock);
+	return found;
+}
+
 void fs_trace_attach(struct vfiofs *fs, struct fs_device *dev, struct vfio_device *vdev)
 {
 	dev->trace = trace_hub_new(vdev->name, vdev->ids.vendor, vdev->ids.device,
 				   vdev->ops->transport);
 	vdev->trace_dma = on_message_dma;
 	vdev->trace_data = fs;
+	vdev->trace_name = register_name;
+	vdev->trace_name_data = dev;
 	vdev->trace = dev->trace;
 	open_file(fs, dev);
 	/* lock order: the container's lock is never taken under trace_lock */

@@ -96,6 +96,10 @@ struct vfio_device {
 	struct trace_hub *trace;
 	void (*trace_dma)(struct vfio_device *d, uint64_t iova, uint64_t len, bool write, int err);
 	void *trace_data;
+	/* The name of the register at offset of that width in a region, when fs/ knows one. */
+	bool (*trace_name)(void *data, unsigned region, uint64_t offset, unsigned width, char *name,
+			   size_t size);
+	void *trace_name_data;
 };
 
 /* Backend over the kernel's VFIO device file (legacy groups, later iommufd). */

@@ -77,12 +77,16 @@ static void record_run(struct vfio_device *d, const struct vfio_region *r, const
 		       size_t len, uint64_t off, bool write, size_t ok, int rc)
 {
 	struct trace_event ev = { .kind = write ? TRACE_W : TRACE_R };
+	char name[256];
 
 	if (!trace_space_parse(r->name, &ev.space))
 		return;
 	for (size_t done = 0; done < len; done += ev.width) {
 		ev.width = vfio_access_width(off + done, len - done);
 		ev.offset = off + done;
+		/* the register's name, where a description attached to the device names it */
+		ev.name = d->trace_name && d->trace_name(d->trace_name_data, r->index, ev.offset,
+							 ev.width, name, sizeof(name)) ? name : NULL;
 		ev.has_value = done < ok || write;
 		ev.value = 0;
 		for (unsigned i = 0; ev.has_value && i < ev.width; i++)

@@ -117,6 +117,16 @@ case $(tail -1 <<<"$out") in *" 1 differ, "*) ok "only that register differs: $(
 "$REPLAY" --ignore bar0:0x0 "$WORK/rec.trace" "$D3" >/dev/null 2>&1
 expect_eq "--ignore bar0:0x0: exit 0" "$?" 0
 
+# With a register description attached, lines name their registers (and the replay's report).
+setfattr -n user.vfio.regmap -v "$REPO/examples/regmaps/vfu_edu.svd" "$D1" || not_ok "attaching vfu_edu.svd"
+record "$D1" "$WORK/named.trace"
+r32 "$D1/bar0" 0 >/dev/null
+cat "$D1/regs/core/LIVENESS" >/dev/null 2>&1 || cat "$D1/regs/LIVENESS" >/dev/null
+stop_recording "$D1" "$WORK/named.trace"
+check "a read of bar0 names its register (IDENT)" grep -Eq " R bar0 0x0 4 0x56465531 ([a-z_]+/)?IDENT$" "$WORK/named.trace"
+check "a read of regs/ is the same line, named (LIVENESS)" grep -Eq " R bar0 0x4 4 0x[0-9a-f]{8} ([a-z_]+/)?LIVENESS$" "$WORK/named.trace"
+setfattr -x user.vfio.regmap "$D1"
+
 # A reader that never reads: the device is not slowed, the reader gets LOST.
 check "a reader that never reads: LOST, and reads not slowed" python3 - "$D1" <<'EOF'
 import os, sys, time
@@ -127,10 +137,10 @@ def reads(n):
     for _ in range(n):
         os.pread(bar0, 4, 0)
     return (time.perf_counter() - t) / n
-base = min(reads(3000) for _ in range(3))
+base = min(reads(2000) for _ in range(5))
 stalled = os.open(d + "/trace", os.O_RDONLY | os.O_NONBLOCK)
 reads(40000)                     # ~1.5 MiB of lines: more than its buffer
-slow = min(reads(3000) for _ in range(3))
+slow = min(reads(2000) for _ in range(5))
 got = b""
 while True:
     try:
@@ -146,7 +156,8 @@ after = os.read(stalled, 1 << 16).decode()
 assert " LOST " in after, after[:200]
 lost = int(after.split(" LOST ")[1].split()[0])
 assert lost > 10000, lost
-assert slow < base * 1.5, "reads took %.1f us with a stalled reader, %.1f us without" % (slow * 1e6, base * 1e6)
+# a sanity bound on a shared machine (tests/bench/trace.sh measures it): twice as slow fails
+assert slow < base * 2, "reads took %.1f us with a stalled reader, %.1f us without" % (slow * 1e6, base * 1e6)
 print("lost %d lines; %.1f us vs %.1f us" % (lost, slow * 1e6, base * 1e6), file=sys.stderr)
 EOF
 
