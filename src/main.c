@@ -88,6 +88,8 @@ static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs,
 		goto err_out2;
 	if (!o->fuse.foreground)
 		vfiofs_log_to_syslog();
+	/* After the fork: -o trace's writers and the hand-off run threads of their own. */
+	vfiofs_started(fs);
 	/* After the fork: threads started before it would not follow the daemon into the child. */
 	vfio_container_serve(container);
 	if (!vfiofs_start_handoff(fs, o->mountpoint, o->allow_other, &err))
@@ -139,6 +141,7 @@ int main(int argc, char *argv[])
 	});
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
+		.trace_dir = o.trace_dir,
 		.hugepages = o.hugepages,
 		.intx_eoi = o.intx_eoi,
 		.uid = o.has_uid ? o.uid : getuid(),

@@ -17,6 +17,7 @@ struct vfiofs_options {
 	uint64_t iova_max;         /* 0: the top of the kernel's IOVA ranges */
 	bool hugepages;
 	bool noreset;
+	char *trace_dir;           /* -o trace=DIR, canonical; NULL: no trace files */
 	bool allow_other;          /* also passed on to libfuse */
 	enum vfiofs_intx_eoi intx_eoi;
 	bool has_uid, has_gid, has_umask;  /* -o uid=, gid=, umask= given */

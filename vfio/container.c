@@ -519,6 +519,23 @@ ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_
 	return rc < 0 ? rc : (ssize_t)done;
 }
 
+bool vfio_container_label_at(struct vfio_container *c, uint64_t iova, char *label, size_t size,
+			     uint64_t *offset)
+{
+	const struct vfio_dma_mapping *m;
+	bool found;
+
+	g_rw_lock_reader_lock(&c->map_lock);
+	m = mapping_from(c, iova);
+	found = m && m->iova <= iova;
+	if (found) {
+		g_strlcpy(label, m->label ? m->label : "", size);
+		*offset = iova - m->iova;
+	}
+	g_rw_lock_reader_unlock(&c->map_lock);
+	return found;
+}
+
 uint64_t vfio_container_dma_size(struct vfio_container *c)
 {
 	struct vfio_backend *k;

@@ -9,6 +9,7 @@
  * vfio_user_conn.c serves from the container).
  */
 #define G_LOG_DOMAIN "vfio-user-device"
+#include "trace/trace_hub.h"
 #include "vfio/backend.h"
 #include "vfio/device.h"
 #include "vfio/dma_space.h"
@@ -79,12 +80,16 @@ static int vu_dma(void *data, uint64_t addr, void *buf, size_t count, bool write
 	struct dma_copy cp = { buf, write };
 	ssize_t n;
 
+	int rc;
+
 	if (!vu->reach.access)
 		return -EFAULT;
 	n = vu->reach.access(vu->reach.owner, addr, count, true, dma_copy_fn, &cp);
-	if (n < 0)
-		return (int)n;
-	return (size_t)n == count ? 0 : -EFAULT;
+	rc = n < 0 ? (int)n : (size_t)n == count ? 0 : -EFAULT;
+	/* the server's DMA as a trace line (DMAR: it read our memory), its buffer named by fs/ */
+	if (vu->d->trace_dma && trace_hub_active(vu->d->trace))
+		vu->d->trace_dma(vu->d, addr, count, write, rc < 0 ? -rc : 0);
+	return rc;
 }
 
 /* ----------------------------------------------------------------- query */

@@ -96,6 +96,8 @@ static void test_bad_values_are_refused(void)
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=0", NULL }, "iova_max=0");
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iova_max=-1", NULL }, "iova_max=-1");
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "intx_eoi=auto", NULL }, "bar or manual");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "trace=/nonexistent/dir", NULL }, "existing directory");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "trace=", NULL }, "existing directory");
 	check_error((const char *[]){ "vfiofs", NULL }, "no mount point");
 	check_error((const char *[]){ "vfiofs", "a", "b", "c", NULL }, "too many arguments");
 }
@@ -210,7 +212,22 @@ static void test_regmap(void)
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "regmap=edu=", NULL }, "regmap=NAME=FILE");
 }
 
+/* -o trace=DIR: kept canonical, not passed on to libfuse. */
+static void test_trace_dir(void)
+{
+	const char *argv[] = { "vfiofs", "/mnt", "-o", "trace=/tmp/", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, NULL));
+	CU_ASSERT_STRING_EQUAL(o.trace_dir, "/tmp");
+	CU_ASSERT_FALSE(args_contain(&rest, "trace="));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
 static CU_TestInfo tests[] = {
+	{ "-o trace=DIR", test_trace_dir },
 	{ "devices, flags and values", test_devices_and_flags },
 	{ "defaults and SOURCE", test_defaults_and_source },
 	{ "bad values are refused with a message", test_bad_values_are_refused },

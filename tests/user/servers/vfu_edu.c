@@ -1,7 +1,8 @@
 /*
  * vfu_edu: an edu-like PCI device served over vfio-user, for vfiofs's tests.
  *
- *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] [--access-log FILE] SOCKET
+ *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] [--access-log FILE]
+ *             [--ident VALUE] SOCKET
  *
  * Written against libvfio-user's public API (libvfio-user.h) only. The
  * register map is the one in the project's test contract; in short:
@@ -16,6 +17,8 @@
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
  *
+ * --ident VALUE makes the ident register read VALUE instead: a model "with a
+ * changed register", for the trace tests (a replay must name it).
  * For named registers (regs/, examples/regmaps/vfu_edu.svd) BAR0 also has
  * a control register with write-1-to-clear status bits (CONTROL), a hook
  * that sets them (EVENT_SET) and a FIFO whose every read pops an entry
@@ -58,6 +61,7 @@
 #include "libvfio-user.h"
 
 #define EDU_IDENT       0x56465531u     /* "1UFV" in memory order */
+static uint32_t edu_ident = EDU_IDENT;  /* --ident changes it */
 #define BAR0_SIZE       0x1000
 /* BAR2's size: 64 KiB unless --bar2-size asks for more (benchmarks move 1 MiB). */
 static uint64_t bar2_size = 0x10000;
@@ -344,7 +348,7 @@ static int
 bar0_read(struct edu *e, uint64_t off, uint64_t *val)
 {
     switch (off) {
-    case R_IDENT:       *val = EDU_IDENT; break;
+    case R_IDENT:       *val = edu_ident; break;
     case R_LIVENESS:    *val = (uint32_t)~e->liveness; break;
     case R_RESETS:      *val = e->resets; break;
     case R_COUNT1:      *val = e->width_count[0]; break;
@@ -795,7 +799,7 @@ static void
 usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] "
-            "[--access-log FILE] SOCKET\n", argv0);
+            "[--access-log FILE] [--ident VALUE] SOCKET\n", argv0);
     exit(2);
 }
 
@@ -807,6 +811,7 @@ main(int argc, char *argv[])
         { "verbose", no_argument, NULL, 'v' },
         { "msix-vectors", required_argument, NULL, 'm' },
         { "bar2-size", required_argument, NULL, 'b' },
+        { "ident", required_argument, NULL, 'i' },
         { "access-log", required_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
@@ -842,6 +847,15 @@ main(int argc, char *argv[])
                 usage(argv[0]);
             }
             bar2_size = n;
+            break;
+        }
+        case 'i': {
+            char *end;
+            unsigned long long n = strtoull(optarg, &end, 0);
+            if (*end != '\0' || n > UINT32_MAX) {
+                usage(argv[0]);
+            }
+            edu_ident = (uint32_t)n;
             break;
         }
         case 'l':
