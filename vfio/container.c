@@ -218,6 +218,12 @@ static bool bring_up(struct vfio_container *c, struct vfio_backend *b, struct vf
 		g_prefix_error(err, "%s: ", d->name);
 		goto err_take_down;
 	}
+	/* Lost on the way (a mapping it did not take): no directory that only says ENODEV. */
+	if (vfio_device_is_lost(d)) {
+		vfio_set_error(err, EIO, "%s: the device was lost while it was attached (the log says why)",
+			       d->name);
+		goto err_take_down;
+	}
 	return true;
 
 err_take_down:

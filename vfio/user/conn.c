@@ -478,7 +478,7 @@ static void early_free(gpointer p)
 
 /*
  * Waits (until deadline) for the reply to id, serving what else arrives:
- * 0 with *reply, or -errno.
+ * 0 with *reply, -ETIMEDOUT, or -errno.
  */
 static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, gint64 deadline,
 		      struct msg_in *reply)
@@ -495,7 +495,7 @@ static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, g
 			remember_late(c, id);
 			g_warning("%s: no reply to %s within %u ms", c->name,
 				  vfio_user_cmd_name(command, name, sizeof(name)), c->timeout_ms);
-			return -EIO;
+			return -ETIMEDOUT;
 		}
 		if (rc < 0)
 			break;
@@ -517,6 +517,27 @@ static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, g
 		   vfio_user_cmd_name(command, name, sizeof(name)));
 	vfio_user_conn_fail(c, what);
 	return -EIO;
+}
+
+/*
+ * A DMA_MAP or DMA_UNMAP that did not plainly succeed leaves the server's
+ * mappings unknown: it may hold (or later apply) a mapping the container
+ * no longer counts on it for, and refuse the next buffer at that IOVA,
+ * which would fail every device's buffers.  Such a device is lost instead
+ * (EIO, then ENODEV); a lost device takes no more mappings, so the IOVA
+ * space stays whole for the others (doc/decisions.md).
+ */
+static void settle_map_state(struct vfio_user_conn *c, uint16_t command, int rc)
+{
+	char name[32], what[200];
+
+	if (rc >= 0 || rc == -ENODEV ||
+	    (command != VFIO_USER_CMD_DMA_MAP && command != VFIO_USER_CMD_DMA_UNMAP))
+		return;
+	g_snprintf(what, sizeof(what), "%s %s, so which buffers it maps is unknown",
+		   rc == -ETIMEDOUT ? "did not answer" : "failed",
+		   vfio_user_cmd_name(command, name, sizeof(name)));
+	vfio_user_conn_fail(c, what);
 }
 
 void vfio_user_conn_begin(struct vfio_user_conn *c)
@@ -565,13 +586,19 @@ int vfio_user_conn_collect(struct vfio_user_conn *c, struct vfio_user_call *call
 	if (vfio_user_conn_broken(c))
 		return -ENODEV;
 	rc = wait_reply(c, call->id, call->command, call->deadline, &reply);
-	if (rc < 0)
-		return rc;
-	if (reply.h.flags & VFIO_USER_F_ERROR) {
-		rc = -vfio_user_reply_errno(&reply.h);
+	if (rc == 0 && (reply.h.flags & VFIO_USER_F_ERROR)) {
+		char name[32];
+
+		rc = -vfio_user_reply_errno(call->command, reply.h.error);
+		g_debug("%s: the server refused %s with error %u (%s to the caller)", c->name,
+			vfio_user_cmd_name(call->command, name, sizeof(name)), reply.h.error,
+			g_strerror(-rc));
 		msg_in_clear(&reply);
-		return rc;
 	}
+	/* Under the connection's lock: vfio_user_conn_fail never waits for it. */
+	settle_map_state(c, call->command, rc);
+	if (rc < 0)
+		return rc == -ETIMEDOUT ? -EIO : rc;
 	call->reply = reply.payload;
 	call->reply_len = reply.len;
 	memcpy(call->reply_fds, reply.fds, sizeof(reply.fds));

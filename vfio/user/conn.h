@@ -88,7 +88,9 @@ struct vfio_user_call {
  * the server's requests that arrive meanwhile on the main socket.  0, the
  * errno of an error reply (negative), -EIO if the server broke the
  * protocol, died or did not answer in time, -ENODEV once the connection is
- * broken.  On failure nothing is left to free.
+ * broken.  A DMA_MAP or DMA_UNMAP that does not succeed (no reply in time,
+ * an error reply) marks the connection broken: the server's mappings are
+ * unknown from then on.  On failure nothing is left to free.
  */
 int vfio_user_conn_call(struct vfio_user_conn *c, struct vfio_user_call *call);
 /*
