@@ -441,13 +441,23 @@ static void jobs_undo(struct dma_job *jobs, guint n, guint window)
 	jobs_free(undo, k);
 }
 
-/* m into (or out of) every space at once. */
+/*
+ * m into (or out of) every space at once: the spaces behind a round trip
+ * first, so that their requests are on the way while a space that answers
+ * at once (the kernel's IOMMU, which pins the memory) does its work.
+ */
 static struct dma_job *jobs_for_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m)
 {
 	struct dma_job *jobs = g_new0(struct dma_job, c->spaces->len);
+	guint n = 0;
 
-	for (guint i = 0; i < c->spaces->len; i++)
-		jobs[i] = (struct dma_job){ .s = c->spaces->pdata[i], .m = m };
+	for (int split = 1; split >= 0; split--)
+		for (guint i = 0; i < c->spaces->len; i++) {
+			struct vfio_dma_space *s = c->spaces->pdata[i];
+
+			if ((s->ops->map_send != NULL) == split)
+				jobs[n++] = (struct dma_job){ .s = s, .m = m };
+		}
 	return jobs;
 }
 
