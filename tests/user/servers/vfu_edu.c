@@ -12,7 +12,8 @@
  *        register, a factorial unit with a busy bit (computed on a worker
  *        thread), interrupt raise/acknowledge, and a DMA engine that moves
  *        data between the client's memory and BAR2, by DMA_READ/DMA_WRITE
- *        messages or directly through descriptor-backed mappings.
+ *        messages or directly through descriptor-backed mappings; 0xa4 (read-only)
+ *        counts the DMA mappings the client gave and has not taken back.
  *   BAR2 (64 KiB memory unless --bar2-size, backed by a memfd): [0, 0x4000) and
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
@@ -78,6 +79,7 @@ enum {
     R_IRQ_ACK = 0x48, R_IRQ_VECTOR = 0x4c,
     R_DMA_SRC = 0x80, R_DMA_DST = 0x88, R_DMA_COUNT = 0x90, R_DMA_CMD = 0x98,
     R_DMA_RESULT = 0xa0,
+    R_DMA_MAPS = 0xa4,          /* read-only: the DMA mappings the client gave and has not taken back */
     R_CONTROL = 0x50, R_EVENT_SET = 0x54, R_FIFO = 0x58,
 };
 
@@ -125,6 +127,7 @@ struct edu {
     uint32_t control;
     uint32_t fifo_next;         /* what the next FIFO read pops */
     FILE *access_log;
+    uint32_t dma_maps;          /* mappings held (main thread only: libvfio-user's callbacks) */
 
     uint8_t *bar2;              /* the memfd, mapped */
 };
@@ -338,6 +341,7 @@ reg_width(uint64_t off)
     case R_FACT: case R_STATUS: case R_IRQ_ENABLE: case R_IRQ_STATUS:
     case R_IRQ_RAISE: case R_IRQ_ACK: case R_IRQ_VECTOR: case R_DMA_RESULT:
     case R_CONTROL: case R_EVENT_SET: case R_FIFO:
+    case R_DMA_MAPS:
         return 4;
     default:
         return 0;
@@ -363,6 +367,7 @@ bar0_read(struct edu *e, uint64_t off, uint64_t *val)
     case R_DMA_RESULT:  *val = e->dma_result; break;
     case R_CONTROL:     *val = e->control; break;
     case R_FIFO:        *val = e->fifo_next++; break;   /* the read pops */
+    case R_DMA_MAPS:    *val = e->dma_maps; break;
     case R_FACT: case R_STATUS: case R_FACT_RESULT:
     case R_IRQ_ENABLE: case R_IRQ_STATUS:
         pthread_mutex_lock(&e->lock);
@@ -592,6 +597,7 @@ dma_register(vfu_ctx_t *ctx, vfu_dma_info_t *info)
 {
     struct edu *e = vfu_get_private(ctx);
 
+    e->dma_maps++;
     if (e->verbose) {
         say("DMA map iova %p size %#zx %s", info->iova.iov_base, info->iova.iov_len,
             info->vaddr != NULL ? "with descriptor" : "messages only");
@@ -603,6 +609,7 @@ dma_unregister(vfu_ctx_t *ctx, vfu_dma_info_t *info)
 {
     struct edu *e = vfu_get_private(ctx);
 
+    e->dma_maps--;
     if (e->verbose) {
         say("DMA unmap iova %p size %#zx", info->iova.iov_base, info->iova.iov_len);
     }
