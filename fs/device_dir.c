@@ -3,6 +3,7 @@
 #include "fs/event_loop.h"
 #include "fs/file_ops.h"
 #include "fs/irq/irq.h"
+#include "fs/trace.h"
 #include "fs/regs/regs.h"
 #include "fs/vfio_result.h"
 #include "fs/vfiofs_private.h"
@@ -30,6 +31,7 @@ void fs_device_unref(struct fs_device *dev)
 	g_mutex_clear(&dev->regs_lock);
 	fs_regs_unref(dev->regs);
 	fs_irq_unref(dev->irq);
+	trace_hub_free(dev->trace);
 	g_free(dev);
 }
 
@@ -90,6 +92,7 @@ static void populate(struct fs_tree *t, struct fs_node *dir, struct vfio_device 
 	add_device_file(t, dir, "irq", FS_IRQ, S_IFREG | 0600);
 	add_device_file(t, dir, "dma", FS_DEVICE_DMA, S_IFREG | 0600);
 	add_device_file(t, dir, "reset", FS_RESET, S_IFREG | 0200);
+	add_device_file(t, dir, "trace", FS_TRACE, S_IFREG | 0600);
 }
 
 int fs_device_reset(struct fs_device *dev, struct vfio_device *vdev)
@@ -147,6 +150,8 @@ static struct fs_node *add_device_dir(struct vfiofs *fs, struct vfio_device *vde
 	dev->irq = fs_irq_new(fs->events);
 	dev->events = fs->events;
 	g_strlcpy(dev->name, vdev->name, sizeof(dev->name));
+	fs_trace_attach(fs, dev, vdev);
+	fs_irq_set_trace(dev->irq, dev->trace);
 	/* The registration holds a reference until the device is detached. */
 	vfio_device_on_lost(vdev, on_device_lost, fs_device_ref(dev));
 
@@ -221,9 +226,12 @@ void fs_device_detach(struct vfiofs *fs, struct fs_device *dev)
 		fs_irq_shutdown(dev->irq, vdev);
 		reset_quietly(fs, vdev, "detach");
 		vfio_container_detach(fs->container, vdev);
+		fs_trace_detach(fs, dev);
 		fs_device_unref(dev);  /* the lost handler's: it cannot run any more */
 	}
 	g_rw_lock_writer_unlock(&dev->lock);
+	/* open trace files see the end once what they have is read */
+	trace_hub_wake_all(dev->trace);
 }
 
 /* rmdir: the device, detached once the directory is out of the tree and the tree lock dropped. */

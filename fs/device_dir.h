@@ -11,6 +11,8 @@
 struct fs_irq;
 struct fs_node;
 struct vfio_device;
+struct trace_hub;
+struct trace_sink;
 
 struct fs_device {
 	gint refs;
@@ -18,6 +20,8 @@ struct fs_device {
 	struct fs_event_loop *events;  /* where work for a lost device is deferred to */
 	GRWLock lock;              /* read: a file operation; write: detach */
 	struct vfio_device *vdev;  /* NULL once detached */
+	struct trace_hub *trace;   /* its trace (fs/trace.h), until the last reference */
+	struct trace_sink *trace_sink;  /* -o trace=DIR's file, until detach */
 	/*
 	 * Every region access through the mount (bar files, regs/) holds it:
 	 * a field's read-modify-write is atomic against all of them.

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "device-dma-file"
 #include "fs/device_dir.h"
 #include "fs/file_ops.h"
+#include "fs/trace.h"
 #include "vfio/container.h"
 #include "vfio/fault_guard.h"
 
@@ -17,6 +18,10 @@ static int device_dma_open(struct fs_handle *h, int flags)
 struct dma_request {
 	fuse_req_t req;
 	const char *wbuf;  /* NULL for a read */
+	struct vfiofs *fs;
+	bool traced;       /* someone reads a trace: the buffer's name and offset follow */
+	char label[256];
+	uint64_t offset;
 };
 
 /* Runs with the mapping held: the reply goes out before it can be unmapped. */
@@ -33,13 +38,16 @@ static int dma_reply(void *mem, size_t len, size_t done, void *data)
 	} else {
 		fuse_reply_buf(r->req, mem, len);
 	}
+	/* the CPU's access through the device's view, as a buffer event (mapping still held) */
+	if (r->traced)
+		fs_trace_buffer_io(r->fs, r->label, r->offset, r->wbuf ? r->wbuf : mem, len, !!r->wbuf);
 	return 0;
 }
 
 static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *wbuf, size_t size,
 			      off_t off)
 {
-	struct dma_request r = { req, wbuf };
+	struct dma_request r = { .req = req, .wbuf = wbuf, .fs = h->fs };
 	/* Once dma_reply has replied, the kernel may release h: hold what is used after. */
 	struct fs_device *dev = fs_device_ref(h->dev);
 	struct vfio_container *c = h->fs->container;
@@ -47,6 +55,9 @@ static void device_dma_access(fuse_req_t req, struct fs_handle *h, const char *w
 
 	/* The view belongs to the device: once it is detached, so is its view. */
 	if (fs_device_read_lock(dev)) {
+		r.traced = fs_trace_any(h->fs) &&
+			   vfio_container_label_at(c, off, r.label, sizeof(r.label), &r.offset) &&
+			   r.label[0];
 		rc = vfio_container_dma_access(c, off, size, false, dma_reply, &r);
 		fs_device_read_unlock(dev);
 	}

@@ -6,6 +6,7 @@
 #include "vfio/container.h"
 #include "vfio/dma_memory.h"
 #include "vfio/error.h"
+#include "fs/trace.h"
 #include "vfio/fault_guard.h"
 #include "vfio/iova.h"
 #include "vfiofs.h"
@@ -56,6 +57,7 @@ static void unmap_locked(struct fs_dma_buffer *b)
 	if (!vfio_container_unmap(b->fs->container, b->iova, &err))
 		g_warning("dma/%s: %s", b->name, err->message);
 	b->mapped = false;
+	fs_trace_unmap(b->fs, b->name);
 }
 
 void fs_dma_buffer_unref(struct fs_dma_buffer *b)
@@ -102,6 +104,7 @@ static int size_locked(struct fs_dma_buffer *b, uint64_t size)
 		goto err_free;
 	b->size = size;
 	b->mapped = true;
+	fs_trace_map(fs, b->name, b->iova, size);
 	g_info("dma/%s: %" G_GUINT64_FORMAT " bytes (%s pages) at IOVA %#" G_GINT64_MODIFIER "x",
 	       b->name, b->mem.size, b->mem.kind, b->iova);
 	return 0;
@@ -240,6 +243,8 @@ static void buffer_read(fuse_req_t req, struct fs_handle *h, size_t size, off_t 
 		return;
 	}
 	fuse_reply_buf(req, (char *)b->mem.addr + off, MIN(size, b->size - off));
+	fs_trace_buffer_io(b->fs, b->name, off, (char *)b->mem.addr + off, MIN(size, b->size - off),
+			   false);
 	g_mutex_unlock(&b->lock);
 }
 
@@ -259,6 +264,8 @@ static void buffer_write(fuse_req_t req, struct fs_handle *h, const char *buf, s
 	}
 	size = MIN(size, b->size - off);
 	rc = vfio_guarded_copy((char *)b->mem.addr + off, buf, size);
+	if (rc == 0)
+		fs_trace_buffer_io(b->fs, b->name, off, buf, size, true);
 	g_mutex_unlock(&b->lock);
 	if (rc < 0) {
 		g_warning("dma/%s: the buffer's memory is gone at %jd (a client punched a hole in a "

@@ -12,6 +12,7 @@ static const struct fs_file_ops *const ops_by_kind[] = {
 	[FS_DEVICE_DMA] = &fs_device_dma_file_ops,
 	[FS_RESET] = &fs_reset_file_ops,
 	[FS_DMA_BUFFER] = &fs_dma_buffer_file_ops,
+	[FS_TRACE] = &fs_trace_file_ops,
 	[FS_REGS_DIR] = &fs_regs_dir_ops,
 	[FS_REG] = &fs_reg_file_ops,
 	[FS_REGISTERS] = &fs_registers_file_ops,

@@ -76,6 +76,7 @@ extern const struct fs_file_ops fs_irq_file_ops;
 extern const struct fs_file_ops fs_device_dma_file_ops;
 extern const struct fs_file_ops fs_reset_file_ops;
 extern const struct fs_file_ops fs_dma_buffer_file_ops;
+extern const struct fs_file_ops fs_trace_file_ops;
 extern const struct fs_file_ops fs_regs_dir_ops;
 extern const struct fs_file_ops fs_reg_file_ops;
 extern const struct fs_file_ops fs_registers_file_ops;

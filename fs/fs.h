@@ -28,6 +28,8 @@ struct vfiofs_config {
 	 */
 	bool own_modes;
 	mode_t umask;
+	/* -o trace=DIR: every device's trace into DIR/NAME.trace; NULL: none.  Not owned. */
+	const char *trace_dir;
 };
 
 struct vfiofs;
@@ -53,6 +55,8 @@ bool vfiofs_attach_regmap(struct vfiofs *fs, const char *name, const char *spec,
  * only direct mapping does not.
  */
 bool vfiofs_start_handoff(struct vfiofs *fs, const char *mountpoint, bool allow_other, GError **err);
+/* The daemon runs (in the background if it forked): threads of fs/ may start (-o trace files). */
+void vfiofs_started(struct vfiofs *fs);
 
 /* The low-level operations; the session's userdata is the struct vfiofs. */
 extern const struct fuse_lowlevel_ops vfiofs_ops;

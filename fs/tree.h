@@ -30,6 +30,7 @@ enum fs_kind {
 	FS_DEVICE_DMA,    /* DDDD:BB:DD.F/dma */
 	FS_RESET,
 	FS_DMA_BUFFER,    /* root/dma/NAME */
+	FS_TRACE,         /* DDDD:BB:DD.F/trace */
 	FS_REGS_DIR,      /* DDDD:BB:DD.F/regs/, its block subdirectories and .consume/ */
 	FS_REG,           /* regs/NAME, regs/NAME.FIELD, regs/.consume/NAME */
 	FS_REGISTERS,     /* DDDD:BB:DD.F/registers */

@@ -6,9 +6,15 @@
  */
 #pragma once
 
+#include "vfio/error.h"
+
+#include <limits.h>
 #include <sys/types.h>
 
+/* 0, or the errno, checked: anything a reply cannot carry is EIO, with a log line. */
 static inline int fs_errno_of(ssize_t vfio_rc)
 {
-	return vfio_rc < 0 ? (int)-vfio_rc : 0;
+	if (vfio_rc >= 0)
+		return 0;
+	return vfio_errno_sane(vfio_rc == LONG_MIN ? -1 : -(long)vfio_rc);
 }

@@ -1,4 +1,5 @@
 #define G_LOG_DOMAIN "vfiofs"
+#include "fs/trace.h"
 #include "fs/device_dir.h"
 #include "fs/dma_buffer.h"
 #include "fs/event_loop.h"
@@ -25,6 +26,8 @@ struct vfiofs *vfiofs_new(struct vfio_container *c, const struct vfiofs_config *
 	fs->cfg = *cfg;
 	clock_gettime(CLOCK_REALTIME, &fs->mount_time);
 	fs->events = fs_event_loop_new();
+	g_mutex_init(&fs->trace_lock);
+	fs->traced = g_ptr_array_new();
 	fs_tree_init(&fs->tree, &fs->cfg, release_payload);
 	fs_tree_add(&fs->tree, fs->tree.root, "container", FS_CONTAINER, S_IFREG | 0444);
 	fs_tree_add(&fs->tree, fs->tree.root, "dma", FS_DMA_DIR, S_IFDIR | 0755);
@@ -64,6 +67,11 @@ static struct fs_device *take_device(struct vfiofs *fs)
 	return dev;
 }
 
+void vfiofs_started(struct vfiofs *fs)
+{
+	fs_trace_start(fs);
+}
+
 bool vfiofs_start_handoff(struct vfiofs *fs, const char *mountpoint, bool allow_other, GError **err)
 {
 	fs->handoff = fs_handoff_start(fs, mountpoint, allow_other, err);
@@ -83,6 +91,8 @@ void vfiofs_free(struct vfiofs *fs)
 	}
 	fs_tree_destroy(&fs->tree);
 	fs_event_loop_free(fs->events);
+	g_ptr_array_free(fs->traced, TRUE);
+	g_mutex_clear(&fs->trace_lock);
 	g_free(fs);
 }
 

@@ -16,6 +16,10 @@ struct vfiofs {
 	struct fs_event_loop *events;  /* where interrupt eventfds are watched */
 	struct fs_handoff *handoff;    /* direct mapping, once mounted */
 	struct timespec mount_time;
+	/* The devices whose streams get buffer events (fs/trace.c), under trace_lock. */
+	GMutex trace_lock;
+	GPtrArray *traced;             /* struct fs_device *, a reference each */
+	bool trace_started;            /* the daemon runs: -o trace files' threads may start */
 };
 
 /* Open-file state: fi->fh points to one. */

@@ -11,7 +11,7 @@ PACKAGES=(
     # register descriptions (regmap/): IP-XACT and CMSIS-SVD are XML
     libxml2-dev
     # run and test on the host
-    fuse3 attr valgrind python3
+    fuse3 attr valgrind python3 time
     # guest testbed: emulator, initramfs tools, guest kernel handling
     qemu-system-x86 busybox-static cpio kmod xz-utils zstd
     # the testbed's own guest kernel with iommufd (tests/guest/build-kernel.sh)

@@ -10,10 +10,36 @@
 #include "vfio/container.h"
 #include "vfio/kernel/sysfs.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+/*
+ * Every DMA buffer holds a descriptor (its memfd) for as long as it lives,
+ * so the soft limit on open files, often 1024, would cap a mount at about
+ * a thousand buffers: the daemon takes the hard limit for itself, as
+ * daemons that hold a descriptor per object do.  Nothing here uses select(),
+ * which is what the low soft limit protects.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit lim;
+	rlim_t was;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur == lim.rlim_max)
+		return;
+	was = lim.rlim_cur;
+	lim.rlim_cur = lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
+		g_message("cannot raise the open-file limit from %llu to %llu: %s", (unsigned long long)was,
+			  (unsigned long long)lim.rlim_max, g_strerror(errno));
+	else
+		g_debug("open-file limit raised from %llu to %llu", (unsigned long long)was,
+			(unsigned long long)lim.rlim_max);
+}
 
 /*
  * Attaches the named devices (PCI and vfio-user), or, when none is named,
@@ -88,6 +114,8 @@ static int mount_and_serve(struct fuse_session *se, struct vfiofs *fs,
 		goto err_out2;
 	if (!o->fuse.foreground)
 		vfiofs_log_to_syslog();
+	/* After the fork: -o trace's writers and the hand-off run threads of their own. */
+	vfiofs_started(fs);
 	/* After the fork: threads started before it would not follow the daemon into the child. */
 	vfio_container_serve(container);
 	if (!vfiofs_start_handoff(fs, o->mountpoint, o->allow_other, &err))
@@ -132,6 +160,7 @@ int main(int argc, char *argv[])
 		goto out_args;
 	}
 	vfiofs_log_init(o.fuse.foreground, o.fuse.debug);
+	raise_fd_limit();
 	container = vfio_container_new(&(struct vfio_container_options){
 		.iova_max = o.iova_max,
 		.iommu = o.iommu,
@@ -140,6 +169,7 @@ int main(int argc, char *argv[])
 	});
 	fs = vfiofs_new(container, &(struct vfiofs_config){
 		.noreset = o.noreset,
+		.trace_dir = o.trace_dir,
 		.hugepages = o.hugepages,
 		.intx_eoi = o.intx_eoi,
 		.uid = o.has_uid ? o.uid : getuid(),

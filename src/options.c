@@ -24,6 +24,7 @@ enum {
 	KEY_UID,
 	KEY_GID,
 	KEY_UMASK,
+	KEY_TRACE,
 	KEY_REGMAP,
 	KEY_HELP,
 	KEY_VERSION,
@@ -51,6 +52,7 @@ static const struct fuse_opt opt_spec[] = {
 	FUSE_OPT_KEY("uid=", KEY_UID),
 	FUSE_OPT_KEY("gid=", KEY_GID),
 	FUSE_OPT_KEY("umask=", KEY_UMASK),
+	FUSE_OPT_KEY("trace=", KEY_TRACE),
 	FUSE_OPT_KEY("regmap=", KEY_REGMAP),
 	FLAG("hugepages", hugepages),
 	FLAG("noreset", noreset),
@@ -228,6 +230,19 @@ static bool parse_gid(struct parse_state *s, const char *value)
 	return parse_owner(s, value, true);
 }
 
+/* trace=DIR: an existing directory, where every device's trace is written. */
+static bool parse_trace(struct parse_state *s, const char *value)
+{
+	if (!*value || !g_file_test(value, G_FILE_TEST_IS_DIR)) {
+		vfio_set_error(&s->error, EINVAL, "trace=%s: expected an existing directory for the "
+			       "devices' traces (DIR/NAME.trace)", value);
+		return false;
+	}
+	g_free(s->o->trace_dir);
+	s->o->trace_dir = g_canonicalize_filename(value, NULL);
+	return true;
+}
+
 static bool (*const value_parsers[])(struct parse_state *s, const char *value) = {
 	[KEY_DEVICE] = parse_device,
 	[KEY_IOVA_MAX] = parse_iova_max,
@@ -239,6 +254,7 @@ static bool (*const value_parsers[])(struct parse_state *s, const char *value) =
 	[KEY_UID] = parse_uid,
 	[KEY_GID] = parse_gid,
 	[KEY_UMASK] = parse_umask,
+	[KEY_TRACE] = parse_trace,
 	[KEY_REGMAP] = parse_regmap,
 };
 
@@ -365,6 +381,7 @@ void vfiofs_options_clear(struct vfiofs_options *o)
 	g_clear_pointer(&o->regmaps, g_ptr_array_unref);
 	g_clear_pointer(&o->source, g_free);
 	g_clear_pointer(&o->mountpoint, g_free);
+	g_clear_pointer(&o->trace_dir, g_free);
 	free(o->fuse.mountpoint);
 	o->fuse.mountpoint = NULL;
 }
@@ -388,6 +405,7 @@ void vfiofs_options_usage(const char *prog)
 	       "    -o iova_max=ADDR        highest IOVA handed out to DMA buffers\n"
 	       "    -o hugepages            back DMA buffers with huge pages\n"
 	       "    -o noreset              do not reset devices on attach and detach\n"
+	       "    -o trace=DIR            write every device's trace to DIR/NAME.trace\n"
 	       "    -o intx_eoi=bar|manual  how a masked INTx is unmasked (default bar)\n"
 	       "    -o iommu=auto|iommufd|type1  kernel interface (default auto: type1, or iommufd\n"
 	       "                            where /dev/vfio/vfio is missing)\n"

@@ -19,6 +19,7 @@ struct vfiofs_options {
 	enum vfio_iommu_choice iommu;  /* -o iommu=; 0 is auto */
 	bool hugepages;
 	bool noreset;
+	char *trace_dir;           /* -o trace=DIR, canonical; NULL: no trace files */
 	bool allow_other;          /* also passed on to libfuse */
 	enum vfiofs_intx_eoi intx_eoi;
 	bool has_uid, has_gid, has_umask;  /* -o uid=, gid=, umask= given */

@@ -218,6 +218,12 @@ static bool bring_up(struct vfio_container *c, struct vfio_backend *b, struct vf
 		g_prefix_error(err, "%s: ", d->name);
 		goto err_take_down;
 	}
+	/* Lost on the way (a mapping it did not take): no directory that only says ENODEV. */
+	if (vfio_device_is_lost(d)) {
+		vfio_set_error(err, EIO, "%s: the device was lost while it was attached (the log says why)",
+			       d->name);
+		goto err_take_down;
+	}
 	return true;
 
 err_take_down:
@@ -344,37 +350,158 @@ bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t
 	return ok;
 }
 
-/* Unmaps m from the first n spaces; the first failure goes to err. */
-static bool unmap_from_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m, guint n,
-			      GError **err)
+/*
+ * One transport call of a fan-out: m into (or out of) s.  A space behind a
+ * round trip gets the call in two halves, so that many are in flight at
+ * once and the cost is the slowest answer, not the sum of them.
+ */
+struct dma_job {
+	struct vfio_dma_space *s;
+	const struct vfio_dma_mapping *m;
+	bool tried;     /* sent (or done, for a space that answers at once) */
+	bool in_flight; /* sent, its answer still to collect */
+	bool ok;
+	GError *err;
+};
+
+/* How many mappings one space that joins late has in flight at once. */
+#define JOIN_WINDOW 32u
+
+static void job_send(struct dma_job *j, bool map)
+{
+	const struct vfio_dma_space_ops *o = j->s->ops;
+	bool (*send)(struct vfio_dma_space *, const struct vfio_dma_mapping *, GError **) =
+		map ? o->map_send : o->unmap_send;
+
+	j->tried = true;
+	if (send) {
+		j->ok = send(j->s, j->m, &j->err);
+		j->in_flight = j->ok;
+	} else {
+		j->ok = (map ? o->map : o->unmap)(j->s, j->m, &j->err);
+	}
+}
+
+static void job_collect(struct dma_job *j, bool map)
+{
+	const struct vfio_dma_space_ops *o = j->s->ops;
+
+	if (!j->in_flight)
+		return;
+	j->in_flight = false;
+	j->ok = (map ? o->map_wait : o->unmap_wait)(j->s, j->m, &j->err);
+}
+
+/*
+ * Runs n jobs with at most window of them in flight, answers collected in
+ * the order of sending.  With stop, nothing more is sent once one failed
+ * (those in flight are still collected): a map that one space refuses is
+ * undone, not pushed on to the rest.
+ */
+static void jobs_run(struct dma_job *jobs, guint n, bool map, guint window, bool stop)
+{
+	guint next = 0, oldest = 0;
+	bool failed = false;
+
+	while (oldest < n) {
+		struct dma_job *j;
+
+		if (next < n && next - oldest < window && !(stop && failed)) {
+			j = &jobs[next++];
+			job_send(j, map);
+		} else if (oldest < next) {
+			j = &jobs[oldest++];
+			job_collect(j, map);
+		} else {
+			break;
+		}
+		failed |= !j->ok && !j->in_flight;
+	}
+}
+
+static void jobs_free(struct dma_job *jobs, guint n)
+{
+	for (guint i = 0; i < n; i++)
+		g_clear_error(&jobs[i].err);
+	g_free(jobs);
+}
+
+/* The first failed job's error goes to err (if any failed); each one is logged. */
+static bool jobs_result(struct dma_job *jobs, guint n, bool log, GError **err)
 {
 	bool ok = true;
 
 	for (guint i = 0; i < n; i++) {
-		struct vfio_dma_space *s = c->spaces->pdata[i];
-		g_autoptr(GError) e = NULL;
-
-		if (s->ops->unmap(s, m, &e))
+		if (!jobs[i].tried || jobs[i].ok)
 			continue;
-		g_warning("%s: %s", s->name, e->message);
+		if (log)
+			g_warning("%s: %s", jobs[i].s->name, jobs[i].err->message);
 		if (ok)
-			g_propagate_error(err, g_steal_pointer(&e));
+			g_propagate_error(err, g_steal_pointer(&jobs[i].err));
 		ok = false;
 	}
 	return ok;
 }
 
+/* Undoes the jobs that succeeded (unmaps what they mapped), several at a time. */
+static void jobs_undo(struct dma_job *jobs, guint n, guint window)
+{
+	struct dma_job *undo = g_new0(struct dma_job, n);
+	guint k = 0;
+
+	for (guint i = 0; i < n; i++)
+		if (jobs[i].tried && jobs[i].ok)
+			undo[k++] = (struct dma_job){ .s = jobs[i].s, .m = jobs[i].m };
+	jobs_run(undo, k, false, window, false);
+	jobs_free(undo, k);
+}
+
+/*
+ * m into (or out of) every space at once: the spaces behind a round trip
+ * first, so that their requests are on the way while a space that answers
+ * at once (the kernel's IOMMU, which pins the memory) does its work.
+ */
+static struct dma_job *jobs_for_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m)
+{
+	struct dma_job *jobs = g_new0(struct dma_job, c->spaces->len);
+	guint n = 0;
+
+	for (int split = 1; split >= 0; split--)
+		for (guint i = 0; i < c->spaces->len; i++) {
+			struct vfio_dma_space *s = c->spaces->pdata[i];
+
+			if ((s->ops->map_send != NULL) == split)
+				jobs[n++] = (struct dma_job){ .s = s, .m = m };
+		}
+	return jobs;
+}
+
+/* Unmaps m from every space, sent to all before any answer is awaited; the first failure goes to err. */
+static bool unmap_from_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m, GError **err)
+{
+	guint n = c->spaces->len;
+	struct dma_job *jobs = jobs_for_spaces(c, m);
+	bool ok;
+
+	jobs_run(jobs, n, false, n, false);
+	ok = jobs_result(jobs, n, true, err);
+	jobs_free(jobs, n);
+	return ok;
+}
+
+/* Maps m into every space the same way; a refusal is undone in the spaces that took it. */
 static bool map_into_spaces(struct vfio_container *c, const struct vfio_dma_mapping *m, GError **err)
 {
-	for (guint i = 0; i < c->spaces->len; i++) {
-		struct vfio_dma_space *s = c->spaces->pdata[i];
+	guint n = c->spaces->len;
+	struct dma_job *jobs = jobs_for_spaces(c, m);
+	bool ok;
 
-		if (!s->ops->map(s, m, err)) {
-			unmap_from_spaces(c, m, i, NULL);
-			return false;
-		}
-	}
-	return true;
+	jobs_run(jobs, n, true, n, true);
+	ok = jobs_result(jobs, n, false, err);
+	if (!ok)
+		jobs_undo(jobs, n, n);
+	jobs_free(jobs, n);
+	return ok;
 }
 
 bool vfio_container_map(struct vfio_container *c, void *vaddr, int fd, uint64_t size,
@@ -427,7 +554,7 @@ bool vfio_container_unmap(struct vfio_container *c, uint64_t iova, GError **err)
 	g_rw_lock_writer_lock(&c->map_lock);
 	g_ptr_array_remove_index(c->mappings, i);
 	g_rw_lock_writer_unlock(&c->map_lock);
-	ok = unmap_from_spaces(c, m, c->spaces->len, err);
+	ok = unmap_from_spaces(c, m, err);
 	vfio_iova_release(c->iova, m->iova);
 	mapping_free(m);
 	g_mutex_unlock(&c->lock);
@@ -452,17 +579,20 @@ void vfio_container_relabel(struct vfio_container *c, uint64_t iova, const char 
 
 bool vfio_container_join_space(struct vfio_container *c, struct vfio_dma_space *s, GError **err)
 {
-	for (guint i = 0; i < c->mappings->len; i++) {
-		const struct vfio_dma_mapping *m = c->mappings->pdata[i];
+	guint n = c->mappings->len;
+	struct dma_job *jobs = g_new0(struct dma_job, n);
+	bool ok;
 
-		if (s->ops->map(s, m, err))
-			continue;
-		while (i-- > 0)
-			s->ops->unmap(s, c->mappings->pdata[i], NULL);
-		return false;
-	}
-	g_ptr_array_add(c->spaces, s);
-	return true;
+	for (guint i = 0; i < n; i++)
+		jobs[i] = (struct dma_job){ .s = s, .m = c->mappings->pdata[i] };
+	jobs_run(jobs, n, true, JOIN_WINDOW, true);
+	ok = jobs_result(jobs, n, false, err);
+	if (ok)
+		g_ptr_array_add(c->spaces, s);
+	else
+		jobs_undo(jobs, n, JOIN_WINDOW);
+	jobs_free(jobs, n);
+	return ok;
 }
 
 void vfio_container_leave_space(struct vfio_container *c, struct vfio_dma_space *s)
@@ -511,6 +641,23 @@ ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_
 	} while (rc >= 0 && whole && done < len && (m = mapping_from(c, iova + done)));
 	g_rw_lock_reader_unlock(&c->map_lock);
 	return rc < 0 ? rc : (ssize_t)done;
+}
+
+bool vfio_container_label_at(struct vfio_container *c, uint64_t iova, char *label, size_t size,
+			     uint64_t *offset)
+{
+	const struct vfio_dma_mapping *m;
+	bool found;
+
+	g_rw_lock_reader_lock(&c->map_lock);
+	m = mapping_from(c, iova);
+	found = m && m->iova <= iova;
+	if (found) {
+		g_strlcpy(label, m->label ? m->label : "", size);
+		*offset = iova - m->iova;
+	}
+	g_rw_lock_reader_unlock(&c->map_lock);
+	return found;
 }
 
 uint64_t vfio_container_dma_size(struct vfio_container *c)

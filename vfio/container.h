@@ -90,6 +90,13 @@ bool vfio_container_check_iova(struct vfio_container *c, uint64_t iova, uint64_t
  */
 ssize_t vfio_container_dma_access(struct vfio_container *c, uint64_t iova, size_t len, bool whole,
 				  vfio_dma_fn fn, void *data);
+/*
+ * The label (buffer name) of the mapping holding iova, copied into label
+ * (size bytes), and the offset of iova in it; false when no mapping holds
+ * it.  Never waits on a transport (for a trace of message DMA).
+ */
+bool vfio_container_label_at(struct vfio_container *c, uint64_t iova, char *label, size_t size,
+			     uint64_t *offset);
 /* SEEK_DATA / SEEK_HOLE over the mappings from off; -ENXIO past the end or no data. */
 off_t vfio_container_dma_seek(struct vfio_container *c, off_t off, int whence);
 /* How far file offsets reach in the IOVA space (0 when nothing is attached). */

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "device"
 #include "vfio/device.h"
 #include "vfio/error.h"
+#include "trace/trace_hub.h"
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
@@ -142,5 +143,12 @@ void vfio_device_describe(struct vfio_device *d, GString *out)
 
 int vfio_device_reset(struct vfio_device *d)
 {
-	return d->ops->reset(d);
+	int rc = d->ops->reset(d);
+
+	if (trace_hub_active(d->trace)) {
+		struct trace_event ev = { .kind = TRACE_RESET, .err = rc < 0 ? -rc : 0 };
+
+		trace_hub_emit(d->trace, &ev);
+	}
+	return rc;
 }

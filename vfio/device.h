@@ -20,6 +20,7 @@ struct vfio_container;
 struct vfio_device;
 struct vfio_device_info;
 struct vfio_dma_space;
+struct trace_hub;
 
 /* A device's name: a canonical PCI address, or a vfio-user device's socket name. */
 #define VFIO_DEVICE_NAME_MAX 256
@@ -86,6 +87,19 @@ struct vfio_device {
 	unsigned num_irqs;
 	struct vfio_irq_index *irqs;
 	struct vfio_pci_ids ids;
+	/*
+	 * Where the device's accesses are recorded (trace/trace_hub.h), set by
+	 * fs/ while the device is attached; NULL: nowhere.  vfio/ records what
+	 * it performs (region accesses, reset); a transport's message DMA goes
+	 * to trace_dma, which fs/ sets to name the buffer (NULL: not recorded).
+	 */
+	struct trace_hub *trace;
+	void (*trace_dma)(struct vfio_device *d, uint64_t iova, uint64_t len, bool write, int err);
+	void *trace_data;
+	/* The name of the register at offset of that width in a region, when fs/ knows one. */
+	bool (*trace_name)(void *data, unsigned region, uint64_t offset, unsigned width, char *name,
+			   size_t size);
+	void *trace_name_data;
 };
 
 /* Backend over the kernel's VFIO device file (legacy groups, later iommufd). */

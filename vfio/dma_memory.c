@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "dma-memory"
 #include "vfio/dma_memory.h"
+#include "vfio/fd_limit.h"
 #include "vfio/error.h"
 #include "vfio/memlock.h"
 
@@ -136,6 +137,15 @@ static bool fits_in_memory(const char *name, uint64_t size, GError **err)
 	return false;
 }
 
+/* The buffer's descriptor leaves the reserve alone; if not, nothing of the buffer is left. */
+static bool within_fd_budget(struct vfio_dma_memory *m, const char *name, GError **err)
+{
+	if (vfio_fd_limit_check(m->fd, name, err))
+		return true;
+	vfio_dma_memory_free(m);
+	return false;
+}
+
 bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t size,
 			   bool hugepages, bool pinned, GError **err)
 {
@@ -150,7 +160,7 @@ bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t
 		uint64_t needed = 0, free_pages = 0;
 
 		if (try_hugetlb(m, name, size, &needed, &free_pages))
-			return true;
+			return within_fd_budget(m, name, err);
 		g_message("%s: no hugetlb pages free (%s; %" G_GUINT64_FORMAT " needed, %" G_GUINT64_FORMAT
 			  " free); using transparent huge pages where the kernel grants them (reserve "
 			  "some with: echo N > /proc/sys/vm/nr_hugepages)",
@@ -160,6 +170,8 @@ bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t
 	if (!fits_in_memory(name, rounded, err))
 		return false;
 	fd = sized_memfd(name, 0, rounded);
+	if (fd < 0 && vfio_fd_limit_error(errno, name, err))
+		return false;
 	if (fd < 0) {
 		vfio_set_error(err, errno == ENOSPC ? ENOMEM : errno,
 			       "cannot allocate %" G_GUINT64_FORMAT " bytes for %s: %s", rounded, name,
@@ -177,7 +189,7 @@ bool vfio_dma_memory_alloc(struct vfio_dma_memory *m, const char *name, uint64_t
 		madvise(m->addr, rounded, MADV_HUGEPAGE);
 	*m = (struct vfio_dma_memory){ fd, m->addr, rounded, page, hugepages ? HUGE_2M : page,
 				       hugepages ? "thp" : "4k" };
-	return true;
+	return within_fd_budget(m, name, err);
 }
 
 void vfio_dma_memory_free(struct vfio_dma_memory *m)

@@ -28,6 +28,23 @@ struct vfio_dma_space_ops {
 	bool (*map)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
 	/* Takes m away again; called only for mappings that map accepted. */
 	bool (*unmap)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
+	/*
+	 * Optional, for a space behind a round trip (a vfio-user server): map
+	 * (unmap) in two halves, so that the container sends a mapping to
+	 * every space before it awaits any answer, and a space that joins
+	 * late receives its mappings several at a time.  map_send sends the
+	 * request: false (with err) means nothing is in flight.  map_wait
+	 * awaits its answer, with the meaning of map's result.  Each send that
+	 * returned true is followed by exactly one wait with the same m, and
+	 * the waits of one space come in the order of its sends; while any is
+	 * in flight, the space's other operations wait for them (the caller
+	 * holds the container's lock throughout).  A space without them (the
+	 * kernel's type1 IOMMU, which answers at once) gets map and unmap.
+	 */
+	bool (*map_send)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
+	bool (*map_wait)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
+	bool (*unmap_send)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
+	bool (*unmap_wait)(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err);
 };
 
 struct vfio_dma_space {

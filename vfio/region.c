@@ -9,6 +9,7 @@
 #include "vfio/device.h"
 #include "vfio/region.h"
 #include "vfio/mmio.h"
+#include "trace/trace_hub.h"
 
 #include <errno.h>
 #include <linux/vfio.h>
@@ -48,8 +49,9 @@ static const struct vfio_mmap_area *area_at(const struct vfio_region *r, uint64_
 	return NULL;
 }
 
+/* Each access of a run; *ok says how many bytes were done when one fails. */
 static int transport_access(struct vfio_device *d, const struct vfio_region *r, uint8_t *buf,
-			  size_t len, uint64_t off, bool write)
+			  size_t len, uint64_t off, bool write, size_t *ok)
 {
 	for (size_t done = 0, w; done < len; done += w) {
 		int rc;
@@ -57,10 +59,43 @@ static int transport_access(struct vfio_device *d, const struct vfio_region *r, 
 		w = vfio_access_width(off + done, len - done);
 		rc = write ? d->ops->write(d, r, buf + done, w, off + done)
 			   : d->ops->read(d, r, buf + done, w, off + done);
-		if (rc < 0)
+		if (rc < 0) {
+			*ok = done;
 			return rc;
+		}
 	}
+	*ok = len;
 	return 0;
+}
+
+/*
+ * The trace of a run the device saw: one line per access of the split rule,
+ * with its value, and the access that failed (the first of a mapped run that
+ * faulted) with its errno.  Only when someone reads the device's trace.
+ */
+static void record_run(struct vfio_device *d, const struct vfio_region *r, const uint8_t *buf,
+		       size_t len, uint64_t off, bool write, size_t ok, int rc)
+{
+	struct trace_event ev = { .kind = write ? TRACE_W : TRACE_R };
+	char name[256];
+
+	if (!trace_space_parse(r->name, &ev.space))
+		return;
+	for (size_t done = 0; done < len; done += ev.width) {
+		ev.width = vfio_access_width(off + done, len - done);
+		ev.offset = off + done;
+		/* the register's name, where a description attached to the device names it */
+		ev.name = d->trace_name && d->trace_name(d->trace_name_data, r->index, ev.offset,
+							 ev.width, name, sizeof(name)) ? name : NULL;
+		ev.has_value = done < ok || write;
+		ev.value = 0;
+		for (unsigned i = 0; ev.has_value && i < ev.width; i++)
+			ev.value |= (uint64_t)buf[done + i] << (8 * i);
+		ev.err = done < ok ? 0 : -rc;
+		trace_hub_emit(d->trace, &ev);
+		if (done >= ok)
+			break;
+	}
 }
 
 static ssize_t region_access(struct vfio_device *d, const struct vfio_region *r, uint8_t *buf,
@@ -74,7 +109,7 @@ static ssize_t region_access(struct vfio_device *d, const struct vfio_region *r,
 	while (done < len) {
 		uint64_t pos = off + done, run_end;
 		const struct vfio_mmap_area *a = area_at(r, pos, &run_end);
-		size_t run = MIN(len - done, run_end - pos);
+		size_t run = MIN(len - done, run_end - pos), ok = 0;
 		int rc;
 
 		if (a) {
@@ -82,9 +117,13 @@ static ssize_t region_access(struct vfio_device *d, const struct vfio_region *r,
 
 			rc = write ? vfio_mmio_write(p, buf + done, run)
 				   : vfio_mmio_read(p, buf + done, run);
+			ok = rc < 0 ? 0 : run;
 		} else {
-			rc = transport_access(d, r, buf + done, run, pos, write);
+			rc = transport_access(d, r, buf + done, run, pos, write, &ok);
 		}
+		/* after the access, with its result: the one place a trace learns of it */
+		if (trace_hub_active(d->trace))
+			record_run(d, r, buf + done, run, pos, write, ok, rc);
 		if (rc < 0)
 			return done ? (ssize_t)done : rc;
 		done += run;

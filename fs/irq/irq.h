@@ -19,11 +19,14 @@
 
 struct fs_event_loop;
 struct fs_irq;
+struct trace_hub;
 struct fs_irq_reader;
 struct vfio_device;
 
 /* Interrupts off, no reader; the caller holds the one reference. */
 struct fs_irq *fs_irq_new(struct fs_event_loop *loop);
+/* Mode changes and interrupts go to the device's trace from now until shutdown. */
+void fs_irq_set_trace(struct fs_irq *irq, struct trace_hub *trace);
 /*
  * Drops a reference (NULL: nothing).  The device drops its own after
  * fs_irq_shutdown(); the last one, once no event source, reader or lease

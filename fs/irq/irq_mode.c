@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "irq-mode"
 #include "fs/irq/irq.h"
 #include "fs/irq/irq_private.h"
+#include "trace/trace_hub.h"
 #include "vfio/device.h"
 #include "vfio/irq.h"
 
@@ -149,6 +150,29 @@ static int set_mode_as_asked(struct fs_irq *irq, struct vfio_device *vdev, enum 
 	return set_mode(irq, vdev, mode, n);
 }
 
+void fs_irq_set_trace(struct fs_irq *irq, struct trace_hub *trace)
+{
+	g_mutex_lock(&irq->lock);
+	irq->trace = trace;
+	g_mutex_unlock(&irq->lock);
+}
+
+/* Lock held: a mode command as a trace line, after it, with its result (a positive errno). */
+static int record_mode(struct fs_irq *irq, const struct fs_irq_command *cmd, int err)
+{
+	if (trace_hub_active(irq->trace)) {
+		/* enum fs_irq_mode and enum trace_irq_mode list the modes in the same order */
+		struct trace_event ev = { .kind = TRACE_MODE, .err = err,
+					  .mode = cmd->verb == FS_IRQ_CMD_OFF ? TRACE_IRQ_OFF
+									      : (enum trace_irq_mode)cmd->mode };
+
+		if (ev.mode == TRACE_IRQ_MSI || ev.mode == TRACE_IRQ_MSIX)
+			ev.count = cmd->arg;
+		trace_hub_emit(irq->trace, &ev);
+	}
+	return err;
+}
+
 /* 0 or a positive errno. */
 static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const struct fs_irq_command *cmd)
 {
@@ -163,11 +187,11 @@ static int apply_locked(struct fs_irq *irq, struct vfio_device *vdev, const stru
 	}
 	switch (cmd->verb) {
 	case FS_IRQ_CMD_SET:
-		return set_mode_as_asked(irq, vdev, cmd->mode, cmd->arg);
+		return record_mode(irq, cmd, set_mode_as_asked(irq, vdev, cmd->mode, cmd->arg));
 	case FS_IRQ_CMD_OFF:
 		turn_off(irq, vdev, "interrupts were turned off");
 		fs_irq_readers_release(irq, 0);
-		return 0;
+		return record_mode(irq, cmd, 0);
 	case FS_IRQ_CMD_UNMASK:
 		if (irq->mode != FS_IRQ_INTX)
 			return refuse(vdev, "unmask: INTx is not enabled");
@@ -210,6 +234,7 @@ void fs_irq_shutdown(struct fs_irq *irq, struct vfio_device *vdev)
 	g_mutex_lock(&irq->lock);
 	turn_off(irq, vdev, "the device was detached");
 	irq->gone = true;
+	irq->trace = NULL;
 	fs_irq_readers_release(irq, ENODEV);
 	g_mutex_unlock(&irq->lock);
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 struct fs_irq_lease;
+struct trace_hub;
 
 struct fs_irq {
 	gint refs;                /* the device's, plus one per event source, reader and lease */
@@ -38,6 +39,7 @@ struct fs_irq {
 	bool intx_automasked;     /* the device masks INTx when it fires (its flags say so) */
 	bool gone;                /* the device was detached */
 	GList *readers;           /* struct fs_irq_reader * */
+	struct trace_hub *trace;  /* the device's trace (fs/trace.h), NULL once it is detached */
 };
 
 

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "irq-source"
 #include "fs/event_loop.h"
 #include "fs/irq/irq_private.h"
+#include "trace/trace_hub.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -51,6 +52,12 @@ void fs_irq_take_events(struct fs_irq *irq, unsigned v)
 	if (read(irq->fds[v], &n, sizeof(n)) != sizeof(n))
 		return;
 	irq->counts[v] += n;
+	if (trace_hub_active(irq->trace)) {
+		struct trace_event ev = { .kind = TRACE_IRQ, .mode = (enum trace_irq_mode)irq->mode,
+					  .vector = v, .count = n };
+
+		trace_hub_emit(irq->trace, &ev);
+	}
 	/* An INTx that is not automasked needs no end from us. */
 	if (irq->mode == FS_IRQ_INTX && irq->intx_automasked)
 		irq->intx_masked = true;

@@ -30,7 +30,7 @@ static void fuzz_header(const uint8_t *p, size_t n)
 		return;
 	if (vfio_user_header_check(&h, 1024 * 1024 + 4096, &why)) {
 		(void)vfio_user_is_reply(&h);
-		(void)vfio_user_reply_errno(&h);
+		(void)vfio_user_reply_errno(h.command, h.error);
 	}
 	(void)vfio_user_cmd_name(h.command, name, sizeof(name));
 }

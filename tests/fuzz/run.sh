@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets over vfio/user/msg.c, the hand-off
 # request line, the xattr values, the irq command line, PCI addresses, IOVAs,
-# the command line with its mount options and the register descriptions and
-# values of regmap/ straight from the sources
+# the command line with its mount options, the register descriptions and
+# values of regmap/, and trace lines and whole traces, straight from the sources
 # (clang -fsanitize=fuzzer,address,undefined) and runs each for a bounded
 # time.  Ends with "fuzz: N passed, N failed" (one per target).
 #   FUZZ_TIME   seconds per target (default 20)
@@ -93,5 +93,18 @@ else
 	echo "not ok - regmap: libxml-2.0 not found (Debian package libxml2-dev)"
 	failed=$((failed + 1))
 fi
+# What vfiofs-replay reads: trace lines and whole traces (trace/); seeds kept
+# in tests/fuzz/corpus/.
+TRACE="tests/fuzz/fuzz_trace.c trace/trace_names.c trace/trace_line.c trace/trace_header.c
+	trace/trace_reader.c trace/trace_collapse.c trace/trace_iova.c trace/trace_compare.c
+	trace/trace_report.c trace/trace_diff.c"
+n=0
+for target in trace_line trace_file; do
+	n=$((n + 1))
+	mkdir -p "$OUT/seeds/$target"
+	cp tests/fuzz/corpus/"$target"/* "$OUT/seeds/$target/"
+	# shellcheck disable=SC2086
+	run_target "$target" "$n" $TRACE
+done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -116,7 +116,7 @@ printf '\000\000\000\000' >"$E/bar0" 2>/dev/null
 expect_eq "$(read_u32 "$E/bar0" 0)" 0x010000ed "ident still there after '>'" && t_pass
 
 t_begin only-implemented-bars-exist
-expect_eq "$(ls "$E" | tr '\n' ' ')" "bar0 config dma info irq reset rom " "edu listing" &&
+expect_eq "$(ls "$E" | tr '\n' ' ')" "bar0 config dma info irq reset rom trace " "edu listing" &&
     expect_eq "$(errno_of "os.stat('$E/bar1')")" ENOENT "stat bar1" &&
     expect_eq "$(ls "$S" | grep -c '^bar')" 2 "ivshmem has bar0 and bar2" &&
     [ -e "$S/bar2" ] && [ ! -e "$S/bar1" ] && t_pass

@@ -11,7 +11,7 @@ vfiofs_mount "$M" -o "vfio_user=$WORK/edu.sock" || { not_ok "mount: $(cat "$M.lo
 ok "mounted with -o vfio_user=$WORK/edu.sock"
 
 expect_eq "device directory named after the socket, files of the BARs it has" \
-    "$(cd "$D" && ls | sort | tr '\n' ' ')" "bar0 bar2 config dma info irq reset "
+    "$(cd "$D" && ls | sort | tr '\n' ' ')" "bar0 bar2 config dma info irq reset trace "
 
 # ---- BAR0 registers ----
 expect_eq "ident at 0x00 with dd bs=4" "$(dd_r32 "$D/bar0" 0)" 0x56465531

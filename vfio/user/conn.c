@@ -43,6 +43,7 @@ struct vfio_user_conn {
 	GMutex send_lock;
 	uint16_t next_id;
 	int late_ids[LATE_IDS]; /* -1: free slot */
+	GHashTable *early;      /* id -> struct msg_in *: replies that came before their turn */
 	unsigned late_next;
 	GMutex scratch_lock;    /* one DMA_READ reply at a time uses scratch */
 	uint8_t *scratch;       /* max_recv_xfer bytes, made on first use */
@@ -444,14 +445,50 @@ static int handle_other(struct vfio_user_conn *c, const struct msg_in *m, const 
 
 /* ------------------------------------------------------------------ calls */
 
-/* Waits for the reply to id, serving what else arrives: 0 with *reply, or -errno. */
-static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, struct msg_in *reply)
+/*
+ * A reply to a request sent after id (several in flight, answers collected
+ * in the order of sending): kept until its turn.  With the lock held.
+ */
+static bool stash_early(struct vfio_user_conn *c, uint16_t id, struct msg_in *m)
 {
-	gint64 deadline = deadline_in(c);
-	char name[32], what[160];
+	uint16_t ahead = (uint16_t)(m->h.id - id), sent = (uint16_t)(c->next_id - id);
 
-	for (;;) {
-		const char *why = NULL;
+	if (!vfio_user_is_reply(&m->h) || ahead == 0 || ahead >= sent ||
+	    g_hash_table_contains(c->early, GUINT_TO_POINTER(m->h.id)))
+		return false;
+	g_hash_table_insert(c->early, GUINT_TO_POINTER(m->h.id), g_memdup2(m, sizeof(*m)));
+	return true;
+}
+
+static bool take_early(struct vfio_user_conn *c, uint16_t id, struct msg_in *reply)
+{
+	struct msg_in *m = NULL;
+
+	if (!g_hash_table_steal_extended(c->early, GUINT_TO_POINTER(id), NULL, (gpointer *)&m))
+		return false;
+	*reply = *m;
+	g_free(m);
+	return true;
+}
+
+static void early_free(gpointer p)
+{
+	msg_in_clear(p);
+	g_free(p);
+}
+
+/*
+ * Waits (until deadline) for the reply to id, serving what else arrives:
+ * 0 with *reply, -ETIMEDOUT, or -errno.
+ */
+static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, gint64 deadline,
+		      struct msg_in *reply)
+{
+	const char *why = NULL;
+	char name[32], what[160];
+	bool have = take_early(c, id, reply);
+
+	while (!have) {
 		bool started;
 		int rc = recv_msg(c, c->fd, deadline, reply, &started, &why);
 
@@ -459,51 +496,110 @@ static int wait_reply(struct vfio_user_conn *c, uint16_t id, uint16_t command, s
 			remember_late(c, id);
 			g_warning("%s: no reply to %s within %u ms", c->name,
 				  vfio_user_cmd_name(command, name, sizeof(name)), c->timeout_ms);
-			return -EIO;
+			return -ETIMEDOUT;
 		}
-		if (rc == 0 && vfio_user_is_reply(&reply->h) && reply->h.id == id) {
-			if (reply->h.command == command)
-				return 0;
-			why = "answered a request with a reply to another command";
-			rc = -EPROTO;
-		} else if (rc == 0) {
-			rc = handle_other(c, reply, &why);
-			msg_in_clear(reply);
-			if (rc == 0)
-				continue;
-		}
+		if (rc < 0)
+			break;
+		have = vfio_user_is_reply(&reply->h) && reply->h.id == id;
+		if (have || stash_early(c, id, reply))
+			continue;
+		rc = handle_other(c, reply, &why);
 		msg_in_clear(reply);
-		g_snprintf(what, sizeof(what), "%s (waiting for the reply to %s)", why,
-			   vfio_user_cmd_name(command, name, sizeof(name)));
-		vfio_user_conn_fail(c, what);
-		return -EIO;
+		if (rc < 0)
+			break;
 	}
+	if (have && reply->h.command == command)
+		return 0;
+	if (have) {
+		msg_in_clear(reply);
+		why = "answered a request with a reply to another command";
+	}
+	g_snprintf(what, sizeof(what), "%s (waiting for the reply to %s)", why,
+		   vfio_user_cmd_name(command, name, sizeof(name)));
+	vfio_user_conn_fail(c, what);
+	return -EIO;
 }
 
-static int call_locked(struct vfio_user_conn *c, struct vfio_user_call *call)
+/*
+ * A DMA_MAP or DMA_UNMAP that did not plainly succeed leaves the server's
+ * mappings unknown: it may hold (or later apply) a mapping the container
+ * no longer counts on it for, and refuse the next buffer at that IOVA,
+ * which would fail every device's buffers.  Such a device is lost instead
+ * (EIO, then ENODEV); a lost device takes no more mappings, so the IOVA
+ * space stays whole for the others (doc/decisions.md).
+ */
+static void settle_map_state(struct vfio_user_conn *c, uint16_t command, int rc)
+{
+	char name[32], what[200];
+
+	if (rc >= 0 || rc == -ENODEV ||
+	    (command != VFIO_USER_CMD_DMA_MAP && command != VFIO_USER_CMD_DMA_UNMAP))
+		return;
+	g_snprintf(what, sizeof(what), "%s %s, so which buffers it maps is unknown",
+		   rc == -ETIMEDOUT ? "did not answer" : "failed",
+		   vfio_user_cmd_name(command, name, sizeof(name)));
+	vfio_user_conn_fail(c, what);
+}
+
+void vfio_user_conn_begin(struct vfio_user_conn *c)
+{
+	g_mutex_lock(&c->lock);
+}
+
+void vfio_user_conn_end(struct vfio_user_conn *c)
+{
+	/* Replies nobody collected (the connection broke meanwhile) are dropped. */
+	g_hash_table_remove_all(c->early);
+	g_mutex_unlock(&c->lock);
+}
+
+int vfio_user_conn_send(struct vfio_user_conn *c, struct vfio_user_call *call)
 {
 	struct vfio_user_header h;
-	struct msg_in reply;
 	size_t len = 0;
 	int rc;
 
+	call->reply = NULL;
+	call->reply_len = 0;
+	call->nreply_fds = 0;
+	if (vfio_user_conn_broken(c))
+		return -ENODEV;
 	for (unsigned i = 0; i < call->niov; i++)
 		len += call->iov[i].iov_len;
-	vfio_user_header_init(&h, c->next_id++, call->command, len, VFIO_USER_F_TYPE_COMMAND);
+	call->id = c->next_id++;
+	/* The timeout runs from sending: a reply collected late may already be here. */
+	call->deadline = deadline_in(c);
+	vfio_user_header_init(&h, call->id, call->command, len, VFIO_USER_F_TYPE_COMMAND);
 	rc = send_main(c, &h, call->iov, call->niov, call->fds, call->nfds);
 	if (rc < 0) {
 		vfio_user_conn_fail(c, rc == -ETIMEDOUT ? "stopped reading its socket"
 							: "closed the connection");
 		return -EIO;
 	}
-	rc = wait_reply(c, h.id, call->command, &reply);
-	if (rc < 0)
-		return rc;
-	if (reply.h.flags & VFIO_USER_F_ERROR) {
-		rc = -vfio_user_reply_errno(&reply.h);
+	return 0;
+}
+
+int vfio_user_conn_collect(struct vfio_user_conn *c, struct vfio_user_call *call)
+{
+	struct msg_in reply;
+	int rc;
+
+	if (vfio_user_conn_broken(c))
+		return -ENODEV;
+	rc = wait_reply(c, call->id, call->command, call->deadline, &reply);
+	if (rc == 0 && (reply.h.flags & VFIO_USER_F_ERROR)) {
+		char name[32];
+
+		rc = -vfio_user_reply_errno(call->command, reply.h.error);
+		g_debug("%s: the server refused %s with error %u (%s to the caller)", c->name,
+			vfio_user_cmd_name(call->command, name, sizeof(name)), reply.h.error,
+			g_strerror(-rc));
 		msg_in_clear(&reply);
-		return rc;
 	}
+	/* Under the connection's lock: vfio_user_conn_fail never waits for it. */
+	settle_map_state(c, call->command, rc);
+	if (rc < 0)
+		return rc == -ETIMEDOUT ? -EIO : rc;
 	call->reply = reply.payload;
 	call->reply_len = reply.len;
 	memcpy(call->reply_fds, reply.fds, sizeof(reply.fds));
@@ -520,9 +616,11 @@ int vfio_user_conn_call(struct vfio_user_conn *c, struct vfio_user_call *call)
 	call->nreply_fds = 0;
 	if (vfio_user_conn_broken(c))
 		return -ENODEV;
-	g_mutex_lock(&c->lock);
-	rc = vfio_user_conn_broken(c) ? -ENODEV : call_locked(c, call);
-	g_mutex_unlock(&c->lock);
+	vfio_user_conn_begin(c);
+	rc = vfio_user_conn_send(c, call);
+	if (rc == 0)
+		rc = vfio_user_conn_collect(c, call);
+	vfio_user_conn_end(c);
 	return rc;
 }
 
@@ -690,6 +788,7 @@ struct vfio_user_conn *vfio_user_conn_new_fd(int fd, const struct vfio_user_conn
 	c->next_id = 1;
 	for (unsigned i = 0; i < LATE_IDS; i++)
 		c->late_ids[i] = -1;
+	c->early = g_hash_table_new_full(NULL, NULL, NULL, early_free);
 	g_mutex_init(&c->lock);
 	g_mutex_init(&c->send_lock);
 	g_mutex_init(&c->scratch_lock);
@@ -823,6 +922,7 @@ void vfio_user_conn_free(struct vfio_user_conn *c)
 	g_mutex_clear(&c->lock);
 	g_mutex_clear(&c->send_lock);
 	g_mutex_clear(&c->scratch_lock);
+	g_hash_table_unref(c->early);
 	g_free(c->scratch);
 	g_free(c->name);
 	g_free(c);

@@ -84,6 +84,9 @@ struct vfio_user_call {
 	size_t reply_len;
 	int reply_fds[VFIO_USER_CLIENT_MAX_FDS];
 	unsigned nreply_fds;
+	/* Set by vfio_user_conn_send: the message id and when the wait for its reply ends. */
+	uint16_t id;
+	gint64 deadline;
 };
 
 /*
@@ -91,9 +94,31 @@ struct vfio_user_call {
  * the server's requests that arrive meanwhile on the main socket.  0, the
  * errno of an error reply (negative), -EIO if the server broke the
  * protocol, died or did not answer in time, -ENODEV once the connection is
- * broken.  On failure nothing is left to free.
+ * broken.  A DMA_MAP or DMA_UNMAP that does not succeed (no reply in time,
+ * an error reply) marks the connection broken: the server's mappings are
+ * unknown from then on.  On failure nothing is left to free.
  */
 int vfio_user_conn_call(struct vfio_user_conn *c, struct vfio_user_call *call);
+/*
+ * The same call in two halves, so that one thread can have requests in
+ * flight on many connections (or several on one) and await the replies
+ * after: the cost of a fan-out is then the slowest round trip, not their
+ * sum.  vfio_user_conn_begin() takes the connection (the lock a whole
+ * call holds: no other request goes out and nobody else reads the main
+ * socket until vfio_user_conn_end()); vfio_user_conn_send() sends one
+ * request (0, or -EIO/-ENODEV with nothing in flight); each request sent
+ * is collected, in the order of sending, by vfio_user_conn_collect(), which
+ * waits until the deadline set at sending and serves the server's own
+ * requests meanwhile (as vfio_user_conn_call() does; requests that arrive
+ * between collects wait in the socket until the next collect or the end).
+ * Its results are vfio_user_conn_call()'s.  A reply that arrives before
+ * its turn is kept for it.
+ */
+void vfio_user_conn_begin(struct vfio_user_conn *c);
+int vfio_user_conn_send(struct vfio_user_conn *c, struct vfio_user_call *call);
+int vfio_user_conn_collect(struct vfio_user_conn *c, struct vfio_user_call *call);
+void vfio_user_conn_end(struct vfio_user_conn *c);
+
 /* Frees what a call returned (payload, descriptors). */
 void vfio_user_call_clear(struct vfio_user_call *call);
 

@@ -9,6 +9,7 @@
  * vfio_user_conn.c serves from the container).
  */
 #define G_LOG_DOMAIN "vfio-user-device"
+#include "trace/trace_hub.h"
 #include "vfio/backend.h"
 #include "vfio/device.h"
 #include "vfio/dma_space.h"
@@ -37,6 +38,7 @@ struct vu_device {
 	GArray *region_fds;      /* int: the regions' descriptors, closed in close */
 	struct vfio_dma_space space;
 	char *space_name;
+	GQueue in_flight;        /* struct vu_pending *: DMA_MAP/UNMAP sent, answers to collect */
 	struct vfio_dma_reach reach;  /* the buffers, for the server's DMA requests */
 };
 
@@ -79,12 +81,16 @@ static int vu_dma(void *data, uint64_t addr, void *buf, size_t count, bool write
 	struct dma_copy cp = { buf, write };
 	ssize_t n;
 
+	int rc;
+
 	if (!vu->reach.access)
 		return -EFAULT;
 	n = vu->reach.access(vu->reach.owner, addr, count, true, dma_copy_fn, &cp);
-	if (n < 0)
-		return (int)n;
-	return (size_t)n == count ? 0 : -EFAULT;
+	rc = n < 0 ? (int)n : (size_t)n == count ? 0 : -EFAULT;
+	/* the server's DMA as a trace line (DMAR: it read our memory), its buffer named by fs/ */
+	if (vu->d->trace_dma && trace_hub_active(vu->d->trace))
+		vu->d->trace_dma(vu->d, addr, count, write, rc < 0 ? -rc : 0);
+	return rc;
 }
 
 /* ----------------------------------------------------------------- query */
@@ -458,48 +464,118 @@ static bool space_failed(struct vu_device *vu, int rc, const char *cmd, const st
 	return false;
 }
 
-static bool space_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+/*
+ * A DMA_MAP or DMA_UNMAP sent and not yet answered.  The space's calls in
+ * flight are a queue (answers come back in the order of sending), touched
+ * only under the container's lock; the connection is held from the first
+ * send to the last answer.
+ */
+struct vu_pending {
+	struct vfio_user_call call;
+	struct iovec iov;
+	union {
+		struct vfio_user_dma_map map;
+		struct vfio_user_dma_unmap unmap;
+	} msg;
+	int rc;  /* the send's result: not 0, nothing is in flight */
+};
+
+static void pending_send(struct vu_device *vu, struct vu_pending *p)
+{
+	if (g_queue_is_empty(&vu->in_flight))
+		vfio_user_conn_begin(vu->conn);
+	p->rc = vfio_user_conn_send(vu->conn, &p->call);
+	g_queue_push_tail(&vu->in_flight, p);
+}
+
+/* The oldest call's answer: 0 or -errno, as vfio_user_conn_call. */
+static int pending_collect(struct vu_device *vu)
+{
+	struct vu_pending *p = g_queue_pop_head(&vu->in_flight);
+	int rc = p->rc ? p->rc : vfio_user_conn_collect(vu->conn, &p->call);
+
+	vfio_user_call_clear(&p->call);
+	g_free(p);
+	if (g_queue_is_empty(&vu->in_flight))
+		vfio_user_conn_end(vu->conn);
+	return rc;
+}
+
+static bool space_map_send(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
 {
 	struct vu_device *vu = s->priv;
-	struct vfio_user_dma_map dm = {
-		.argsz = sizeof(dm), .flags = VFIO_USER_DMA_READ | VFIO_USER_DMA_WRITE,
+	struct vu_pending *p = g_new0(struct vu_pending, 1);
+
+	(void)err;
+	p->msg.map = (struct vfio_user_dma_map){
+		.argsz = sizeof(p->msg.map), .flags = VFIO_USER_DMA_READ | VFIO_USER_DMA_WRITE,
 		.addr = m->iova, .size = m->size,
 	};
-	struct iovec iov = { &dm, sizeof(dm) };
-	struct vfio_user_call call = { .command = VFIO_USER_CMD_DMA_MAP, .iov = &iov, .niov = 1 };
-	int rc;
-
+	p->iov = (struct iovec){ &p->msg.map, sizeof(p->msg.map) };
+	p->call = (struct vfio_user_call){ .command = VFIO_USER_CMD_DMA_MAP, .iov = &p->iov, .niov = 1 };
 	if (dma_by_fd(vu) && m->fd >= 0) {
-		dm.offset = m->fd_offset;
-		call.fds = &m->fd;
-		call.nfds = 1;
+		p->msg.map.offset = m->fd_offset;
+		p->call.fds = &m->fd;
+		p->call.nfds = 1;
 	}
-	rc = vfio_user_conn_call(vu->conn, &call);
-	vfio_user_call_clear(&call);
+	pending_send(vu, p);
+	return true;
+}
+
+static bool space_map_wait(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	struct vu_device *vu = s->priv;
+	int rc = pending_collect(vu);
+
 	/* A server that is gone reaches no memory: its failure must not refuse the buffer to the others. */
 	if (rc < 0 && vfio_user_conn_broken(vu->conn))
 		return true;
 	return rc < 0 ? space_failed(vu, rc, "DMA_MAP", m, err) : true;
 }
 
-static bool space_unmap(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+static bool space_unmap_send(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
 {
 	struct vu_device *vu = s->priv;
-	struct vfio_user_dma_unmap du = { .argsz = sizeof(du), .addr = m->iova, .size = m->size };
-	struct vfio_user_call call;
-	int rc;
+	struct vu_pending *p = g_new0(struct vu_pending, 1);
 
-	rc = call_simple(vu, VFIO_USER_CMD_DMA_UNMAP, &du, sizeof(du), &call);
-	vfio_user_call_clear(&call);
+	(void)err;
+	p->msg.unmap = (struct vfio_user_dma_unmap){
+		.argsz = sizeof(p->msg.unmap), .addr = m->iova, .size = m->size,
+	};
+	p->iov = (struct iovec){ &p->msg.unmap, sizeof(p->msg.unmap) };
+	p->call = (struct vfio_user_call){ .command = VFIO_USER_CMD_DMA_UNMAP, .iov = &p->iov, .niov = 1 };
+	pending_send(vu, p);
+	return true;
+}
+
+static bool space_unmap_wait(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	struct vu_device *vu = s->priv;
+	int rc = pending_collect(vu);
+
 	/* A server that is gone holds no mapping any more: nothing left to undo. */
 	if (rc < 0 && vfio_user_conn_broken(vu->conn))
 		return true;
 	return rc < 0 ? space_failed(vu, rc, "DMA_UNMAP", m, err) : true;
 }
 
+static bool space_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	return space_map_send(s, m, err) && space_map_wait(s, m, err);
+}
+
+static bool space_unmap(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	return space_unmap_send(s, m, err) && space_unmap_wait(s, m, err);
+}
+
 static const struct vfio_dma_space_ops vfio_user_space_ops = {
 	.map = space_map,
 	.unmap = space_unmap,
+	.map_send = space_map_send,
+	.map_wait = space_map_wait,
+	.unmap_send = space_unmap_send,
+	.unmap_wait = space_unmap_wait,
 };
 
 /* ---------------------------------------------------------------- connect */

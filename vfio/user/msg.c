@@ -76,12 +76,39 @@ bool vfio_user_header_check(const struct vfio_user_header *h, uint32_t max_size,
 	return true;
 }
 
-int vfio_user_reply_errno(const struct vfio_user_header *h)
+/*
+ * What a server's error reply means to the caller, per command: the errno
+ * the contract names for that operation (doc/vfiofs.1, "When a vfio-user
+ * server misbehaves").  A server's errno is a number from another process,
+ * maybe another machine: passed on, 512 and above would make the kernel
+ * refuse the FUSE reply (the caller would wait forever), ENODEV would read
+ * as "the device is gone", and anything else as whatever it means here.
+ * So only the errnos listed for a command pass; every other becomes the
+ * command's default.
+ */
+struct reply_errnos {
+	int fallback;      /* what any other errno becomes */
+	int passes[2];     /* errnos that mean the same to the caller (0: none) */
+};
+
+static const struct reply_errnos reply_errnos[] = {
+	/* A description the server refuses: that region or interrupt index is absent. */
+	[VFIO_USER_CMD_DEVICE_GET_REGION_INFO] = { EINVAL, { 0 } },
+	[VFIO_USER_CMD_DEVICE_GET_IRQ_INFO] = { EINVAL, { 0 } },
+	/* An interrupt setting the device model does not take, as VFIO's ioctl says it. */
+	[VFIO_USER_CMD_DEVICE_SET_IRQS] = { EIO, { EINVAL, 0 } },
+};
+
+int vfio_user_reply_errno(uint16_t command, uint32_t server_errno)
 {
-	/* Anything outside the errno range would confuse the caller's errno switch. */
-	if (h->error == 0 || h->error >= 4096)
-		return EIO;
-	return (int)h->error;
+	const struct reply_errnos *r = command < G_N_ELEMENTS(reply_errnos) ? &reply_errnos[command] : NULL;
+
+	if (!r || !r->fallback)
+		return EIO;  /* VERSION, DMA_MAP/UNMAP, GET_INFO, REGION_READ/WRITE, RESET, the rest */
+	for (unsigned i = 0; i < G_N_ELEMENTS(r->passes) && r->passes[i]; i++)
+		if (server_errno == (uint32_t)r->passes[i])
+			return r->passes[i];
+	return r->fallback;
 }
 
 /* ------------------------------------------------------------------ VERSION */

@@ -115,8 +115,14 @@ static inline bool vfio_user_is_reply(const struct vfio_user_header *h)
 {
 	return (h->flags & VFIO_USER_F_TYPE_MASK) == VFIO_USER_F_TYPE_REPLY;
 }
-/* The errno an error reply carries, made safe to hand on (EIO if it is not an errno). */
-int vfio_user_reply_errno(const struct vfio_user_header *h);
+/*
+ * The one place a server's errno becomes ours: what an error reply to
+ * command carrying server_errno means to the caller (positive): EIO unless
+ * the contract names another for that command (GET_REGION_INFO and
+ * GET_IRQ_INFO: EINVAL, "absent"; SET_IRQS: EINVAL passes).  Never
+ * ENODEV, never outside 1..511.
+ */
+int vfio_user_reply_errno(uint16_t command, uint32_t server_errno);
 
 /* What the VERSION exchange settled. */
 struct vfio_user_caps {

@@ -100,6 +100,8 @@ static void test_bad_values_are_refused(void)
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iommu=vfio", NULL },
 		    "iommu=vfio: expected auto, iommufd or type1");
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "iommu=", NULL }, "expected auto, iommufd or type1");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "trace=/nonexistent/dir", NULL }, "existing directory");
+	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "trace=", NULL }, "existing directory");
 	check_error((const char *[]){ "vfiofs", NULL }, "no mount point");
 	check_error((const char *[]){ "vfiofs", "a", "b", "c", NULL }, "too many arguments");
 }
@@ -239,7 +241,22 @@ static void test_regmap(void)
 	check_error((const char *[]){ "vfiofs", "/mnt", "-o", "regmap=edu=", NULL }, "regmap=NAME=FILE");
 }
 
+/* -o trace=DIR: kept canonical, not passed on to libfuse. */
+static void test_trace_dir(void)
+{
+	const char *argv[] = { "vfiofs", "/mnt", "-o", "trace=/tmp/", NULL };
+	struct vfiofs_options o;
+	struct fuse_args rest;
+
+	CU_ASSERT_TRUE_FATAL(parse(argv, &o, &rest, NULL));
+	CU_ASSERT_STRING_EQUAL(o.trace_dir, "/tmp");
+	CU_ASSERT_FALSE(args_contain(&rest, "trace="));
+	vfiofs_options_clear(&o);
+	fuse_opt_free_args(&rest);
+}
+
 static CU_TestInfo tests[] = {
+	{ "-o trace=DIR", test_trace_dir },
 	{ "devices, flags and values", test_devices_and_flags },
 	{ "iommu=auto|iommufd|type1", test_iommu },
 	{ "defaults and SOURCE", test_defaults_and_source },

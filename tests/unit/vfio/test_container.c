@@ -15,6 +15,7 @@ struct recorder {
 	struct vfio_dma_space space;
 	GArray *mapped;      /* uint64_t IOVAs currently mapped, in order of arrival */
 	int refuse_after;    /* refuse the map after this many more; -1: never */
+	GString *log;        /* if set, each map adds "NAME " */
 };
 
 static bool rec_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
@@ -27,6 +28,8 @@ static bool rec_map(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, 
 	}
 	if (r->refuse_after > 0)
 		r->refuse_after--;
+	if (r->log)
+		g_string_append_printf(r->log, "%s ", s->name);
 	g_array_append_val(r->mapped, m->iova);
 	return true;
 }
@@ -44,7 +47,7 @@ static bool rec_unmap(struct vfio_dma_space *s, const struct vfio_dma_mapping *m
 	return false;
 }
 
-static const struct vfio_dma_space_ops rec_ops = { rec_map, rec_unmap };
+static const struct vfio_dma_space_ops rec_ops = { .map = rec_map, .unmap = rec_unmap };
 
 static struct recorder *recorder_new(const char *name)
 {
@@ -270,6 +273,171 @@ static void test_info_lists_spaces_and_mappings(void)
 	recorder_free(a);
 }
 
+/*
+ * A space behind a round trip: map and unmap come in two halves.  Every
+ * half goes into one log shared by the spaces ("+a" a map sent to a, "a+"
+ * its answer collected, "-a" and "a-" for unmaps), so a test sees whether
+ * everything was sent before anything was awaited.
+ */
+struct split {
+	struct recorder rec;  /* first: the space's priv is the split */
+	GString *log;
+	GQueue sent;          /* the mappings in flight, oldest first */
+	guint most_in_flight;
+	int out_of_order;     /* waits that did not match the oldest send */
+};
+
+static bool split_send(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, const char *sign)
+{
+	struct split *sp = s->priv;
+
+	g_string_append_printf(sp->log, "%s%s ", sign, s->name);
+	g_queue_push_tail(&sp->sent, (gpointer)m);
+	sp->most_in_flight = MAX(sp->most_in_flight, g_queue_get_length(&sp->sent));
+	return true;
+}
+
+static void split_collect(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, const char *sign)
+{
+	struct split *sp = s->priv;
+
+	g_string_append_printf(sp->log, "%s%s ", s->name, sign);
+	if (g_queue_pop_head(&sp->sent) != m)
+		sp->out_of_order++;
+}
+
+static bool split_map_send(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	(void)err;
+	return split_send(s, m, "+");
+}
+
+static bool split_map_wait(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	split_collect(s, m, "+");
+	return rec_map(s, m, err);
+}
+
+static bool split_unmap_send(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	(void)err;
+	return split_send(s, m, "-");
+}
+
+static bool split_unmap_wait(struct vfio_dma_space *s, const struct vfio_dma_mapping *m, GError **err)
+{
+	split_collect(s, m, "-");
+	return rec_unmap(s, m, err);
+}
+
+static const struct vfio_dma_space_ops split_ops = {
+	.map = rec_map, .unmap = rec_unmap,
+	.map_send = split_map_send, .map_wait = split_map_wait,
+	.unmap_send = split_unmap_send, .unmap_wait = split_unmap_wait,
+};
+
+static struct split *split_new(const char *name, GString *log)
+{
+	struct split *sp = g_new0(struct split, 1);
+
+	sp->rec.space = (struct vfio_dma_space){ &split_ops, name, sp };
+	sp->rec.mapped = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	sp->rec.refuse_after = -1;
+	sp->log = log;
+	return sp;
+}
+
+static void split_free(struct split *sp)
+{
+	g_array_unref(sp->rec.mapped);
+	g_free(sp);
+}
+
+static void test_fan_out_sends_all_then_collects(void)
+{
+	struct vfio_container *c = container();
+	GString *log = g_string_new("");
+	struct recorder *k = recorder_new("k");  /* answers at once, as the kernel's type1 */
+	struct split *a = split_new("a", log), *b = split_new("b", log);
+	static char mem[4096];
+	uint64_t iova;
+
+	CU_ASSERT_TRUE(join(c, k));
+	CU_ASSERT_TRUE(join(c, &a->rec));
+	CU_ASSERT_TRUE(join(c, &b->rec));
+	k->log = log;
+	CU_ASSERT_EQUAL(map(c, mem, 4096, &iova), 0);
+	/* k, which answers at once, works while a's and b's requests are on the way. */
+	CU_ASSERT_STRING_EQUAL(log->str, "+a +b k a+ b+ ");
+	CU_ASSERT_EQUAL(k->mapped->len, 1);
+	CU_ASSERT_EQUAL(a->rec.mapped->len, 1);
+	CU_ASSERT_EQUAL(b->rec.mapped->len, 1);
+	g_string_truncate(log, 0);
+	CU_ASSERT_TRUE(vfio_container_unmap(c, iova, NULL));
+	CU_ASSERT_STRING_EQUAL(log->str, "-a -b a- b- ");
+	CU_ASSERT_EQUAL(a->rec.mapped->len + b->rec.mapped->len + k->mapped->len, 0);
+	CU_ASSERT_EQUAL(a->out_of_order + b->out_of_order, 0);
+	vfio_container_free(c);
+	recorder_free(k);
+	split_free(a);
+	split_free(b);
+	g_string_free(log, TRUE);
+}
+
+static void test_fan_out_refusal_is_undone(void)
+{
+	struct vfio_container *c = container();
+	GString *log = g_string_new("");
+	struct split *a = split_new("a", log), *b = split_new("b", log), *d = split_new("d", log);
+	static char mem[4096];
+	uint64_t iova;
+
+	CU_ASSERT_TRUE(join(c, &a->rec));
+	CU_ASSERT_TRUE(join(c, &b->rec));
+	CU_ASSERT_TRUE(join(c, &d->rec));
+	b->rec.refuse_after = 0;  /* b refuses in its answer: a and d already took it */
+	CU_ASSERT_EQUAL(map(c, mem, 4096, &iova), EIO);
+	CU_ASSERT_STRING_EQUAL(log->str, "+a +b +d a+ b+ d+ -a -d a- d- ");
+	CU_ASSERT_EQUAL(a->rec.mapped->len + b->rec.mapped->len + d->rec.mapped->len, 0);
+	CU_ASSERT_EQUAL(a->out_of_order + b->out_of_order + d->out_of_order, 0);
+	vfio_container_free(c);
+	split_free(a);
+	split_free(b);
+	split_free(d);
+	g_string_free(log, TRUE);
+}
+
+static void test_late_join_pipelines(void)
+{
+	struct vfio_container *c = container();
+	GString *log = g_string_new("");
+	struct recorder *k = recorder_new("k");
+	struct split *late = split_new("late", log), *refusing = split_new("refusing", log);
+	static char mem[100][4096];
+	uint64_t iova;
+
+	CU_ASSERT_TRUE(join(c, k));
+	for (int i = 0; i < 100; i++)
+		CU_ASSERT_EQUAL(map(c, mem[i], 4096, &iova), 0);
+	CU_ASSERT_TRUE(join(c, &late->rec));
+	CU_ASSERT_EQUAL(late->rec.mapped->len, 100);
+	/* Several in flight, but a bounded number: the server's socket holds them. */
+	CU_ASSERT_TRUE(late->most_in_flight > 1);
+	CU_ASSERT_TRUE(late->most_in_flight <= 32);
+	CU_ASSERT_EQUAL(late->out_of_order, 0);
+	/* One that refuses the 50th: the 49 it took are undone, it never joins. */
+	refusing->rec.refuse_after = 49;
+	CU_ASSERT_FALSE(join(c, &refusing->rec));
+	CU_ASSERT_EQUAL(refusing->rec.mapped->len, 0);
+	CU_ASSERT_EQUAL(refusing->out_of_order, 0);
+	CU_ASSERT_TRUE(g_queue_is_empty(&refusing->sent));
+	vfio_container_free(c);
+	recorder_free(k);
+	split_free(late);
+	split_free(refusing);
+	g_string_free(log, TRUE);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a mapping needs a DMA space", test_map_needs_a_space },
 	{ "every space gets every mapping, late ones too", test_every_space_gets_every_mapping },
@@ -277,6 +445,9 @@ static CU_TestInfo tests[] = {
 	{ "a late space that refuses gets nothing", test_late_space_refusing_gets_nothing },
 	{ "DMA access by IOVA keeps to the mappings", test_dma_access_bounds },
 	{ "info lists spaces and mappings", test_info_lists_spaces_and_mappings },
+	{ "a fan-out sends to every space, then collects", test_fan_out_sends_all_then_collects },
+	{ "a refusal in an answer is undone in the others", test_fan_out_refusal_is_undone },
+	{ "a late space gets its mappings several at a time", test_late_join_pipelines },
 	CU_TEST_INFO_NULL,
 };
 

@@ -26,7 +26,17 @@ misbehaves as MODE says:
   bad-caps     well-formed JSON, capabilities of the wrong types (nothing attaches)
   silent-version  never answers VERSION (nothing attaches, after the timeout)
   die-attach   exits on the first REGION_INFO (during the attach)
+  reset-512    answers DEVICE_RESET with the error flag and error 512 (an
+               errno the kernel refuses in a FUSE reply)
+  irq-600      answers DEVICE_SET_IRQS with error 600
+  info-512     answers DEVICE_GET_INFO with error 512 (nothing attaches)
+  drop-map     keeps the first DMA_MAP but never answers it
+  unmap-fail   answers the first DMA_UNMAP with error 600 and keeps the mapping
   good         never misbehaves (to check the harness itself)
+
+These last five misbehave at once, not after BAR0 is read. Like
+libvfio-user, the server refuses a DMA_MAP that overlaps one it holds
+(EEXIST), so a mapping the client lost track of shows.
 
 The device: vendor 0x1234 device 0xbad0, one 4 KiB BAR0 (reads give
 0x0badc0de in every 32-bit word), 256 bytes of config space, INTx only.
@@ -49,7 +59,10 @@ REPLY, NO_REPLY, ERROR = 1, 0x10, 0x20
 MAX_MSG = 1024 * 1024 + 32
 BAR0_SIZE, CONFIG_SIZE, CONFIG_INDEX, NUM_REGIONS, NUM_IRQS = 4096, 256, 7, 9, 5
 MODES = ("garbage", "truncated", "oversized", "wrong-id", "unexpected", "unexpected-cmd", "short-reply", "long-reply",
-         "silent", "die", "dma-outside", "dma-flood", "bad-version", "bad-caps", "silent-version", "die-attach", "good")
+         "silent", "die", "dma-outside", "dma-flood", "bad-version", "bad-caps", "silent-version", "die-attach",
+         "reset-512", "irq-600", "info-512", "drop-map", "unmap-fail", "good")
+# The error a mode answers a command with at once: mode -> (command, errno).
+ERROR_MODES = {"reset-512": (RESET, 512), "irq-600": (SET_IRQS, 600), "info-512": (GET_INFO, 512)}
 
 verbose = False
 
@@ -81,6 +94,7 @@ class Conn:
         self.config = config_space()
         self.maps = []              # (iova, size) from DMA_MAP
         self.next_id = 1
+        self.dropped = False        # drop-map, unmap-fail: misbehaved once
 
     # -- framing ---------------------------------------------------------------
 
@@ -184,12 +198,23 @@ class Conn:
 
     def dma_map(self, h, payload):
         _, _, _, iova, size = struct.unpack_from("<IIQQQ", payload)
+        if any(iova < i + s and i < iova + size for i, s in self.maps):
+            log("DMA_MAP 0x%x + 0x%x overlaps a mapping held: refused" % (iova, size))
+            return self.reply_error(h, 17)      # EEXIST
         self.maps.append((iova, size))
         log("DMA_MAP 0x%x + 0x%x" % (iova, size))
+        if self.mode == "drop-map" and not self.dropped:
+            self.dropped = True
+            log("kept the mapping, dropped the reply")
+            return
         self.send(self.sock, h[0], h[1])
 
     def dma_unmap(self, h, payload):
         _, flags, iova, size = struct.unpack_from("<IIQQ", payload)
+        if self.mode == "unmap-fail" and not self.dropped:
+            self.dropped = True
+            log("DMA_UNMAP 0x%x + 0x%x refused with 600, mapping kept" % (iova, size))
+            return self.reply_error(h, 600)
         self.maps = [] if flags & 2 else [m for m in self.maps if m != (iova, size)]
         self.send(self.sock, h[0], h[1], payload[:24])
 
@@ -292,7 +317,10 @@ class Conn:
             if h[3] & 0xF:
                 log("ignoring a reply on the main socket")
                 continue
-            if h[1] == GET_INFO:
+            if ERROR_MODES.get(self.mode, (None,))[0] == h[1]:
+                log("answering command %d with error %d" % (h[1], ERROR_MODES[self.mode][1]))
+                self.reply_error(h, ERROR_MODES[self.mode][1])
+            elif h[1] == GET_INFO:
                 self.send(self.sock, h[0], h[1], struct.pack("<IIII", 16, 3, NUM_REGIONS, NUM_IRQS))
             elif h[1] in (SET_IRQS, RESET):
                 self.send(self.sock, h[0], h[1])

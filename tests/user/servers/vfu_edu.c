@@ -1,7 +1,8 @@
 /*
  * vfu_edu: an edu-like PCI device served over vfio-user, for vfiofs's tests.
  *
- *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] [--access-log FILE] SOCKET
+ *     vfu_edu [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] [--access-log FILE]
+ *             [--ident VALUE] SOCKET
  *
  * Written against libvfio-user's public API (libvfio-user.h) only. The
  * register map is the one in the project's test contract; in short:
@@ -11,11 +12,14 @@
  *        register, a factorial unit with a busy bit (computed on a worker
  *        thread), interrupt raise/acknowledge, and a DMA engine that moves
  *        data between the client's memory and BAR2, by DMA_READ/DMA_WRITE
- *        messages or directly through descriptor-backed mappings.
+ *        messages or directly through descriptor-backed mappings; 0xa4 (read-only)
+ *        counts the DMA mappings the client gave and has not taken back.
  *   BAR2 (64 KiB memory unless --bar2-size, backed by a memfd): [0, 0x4000) and
  *        [0x8000, 0xc000) mmap-able, the rest served by the region callback
  *        (which reads and writes the same memfd bytes).
  *
+ * --ident VALUE makes the ident register read VALUE instead: a model "with a
+ * changed register", for the trace tests (a replay must name it).
  * For named registers (regs/, examples/regmaps/vfu_edu.svd) BAR0 also has
  * a control register with write-1-to-clear status bits (CONTROL), a hook
  * that sets them (EVENT_SET) and a FIFO whose every read pops an entry
@@ -58,6 +62,7 @@
 #include "libvfio-user.h"
 
 #define EDU_IDENT       0x56465531u     /* "1UFV" in memory order */
+static uint32_t edu_ident = EDU_IDENT;  /* --ident changes it */
 #define BAR0_SIZE       0x1000
 /* BAR2's size: 64 KiB unless --bar2-size asks for more (benchmarks move 1 MiB). */
 static uint64_t bar2_size = 0x10000;
@@ -74,6 +79,7 @@ enum {
     R_IRQ_ACK = 0x48, R_IRQ_VECTOR = 0x4c,
     R_DMA_SRC = 0x80, R_DMA_DST = 0x88, R_DMA_COUNT = 0x90, R_DMA_CMD = 0x98,
     R_DMA_RESULT = 0xa0,
+    R_DMA_MAPS = 0xa4,          /* read-only: the DMA mappings the client gave and has not taken back */
     R_CONTROL = 0x50, R_EVENT_SET = 0x54, R_FIFO = 0x58,
 };
 
@@ -121,6 +127,7 @@ struct edu {
     uint32_t control;
     uint32_t fifo_next;         /* what the next FIFO read pops */
     FILE *access_log;
+    uint32_t dma_maps;          /* mappings held (main thread only: libvfio-user's callbacks) */
 
     uint8_t *bar2;              /* the memfd, mapped */
 };
@@ -334,6 +341,7 @@ reg_width(uint64_t off)
     case R_FACT: case R_STATUS: case R_IRQ_ENABLE: case R_IRQ_STATUS:
     case R_IRQ_RAISE: case R_IRQ_ACK: case R_IRQ_VECTOR: case R_DMA_RESULT:
     case R_CONTROL: case R_EVENT_SET: case R_FIFO:
+    case R_DMA_MAPS:
         return 4;
     default:
         return 0;
@@ -344,7 +352,7 @@ static int
 bar0_read(struct edu *e, uint64_t off, uint64_t *val)
 {
     switch (off) {
-    case R_IDENT:       *val = EDU_IDENT; break;
+    case R_IDENT:       *val = edu_ident; break;
     case R_LIVENESS:    *val = (uint32_t)~e->liveness; break;
     case R_RESETS:      *val = e->resets; break;
     case R_COUNT1:      *val = e->width_count[0]; break;
@@ -359,6 +367,7 @@ bar0_read(struct edu *e, uint64_t off, uint64_t *val)
     case R_DMA_RESULT:  *val = e->dma_result; break;
     case R_CONTROL:     *val = e->control; break;
     case R_FIFO:        *val = e->fifo_next++; break;   /* the read pops */
+    case R_DMA_MAPS:    *val = e->dma_maps; break;
     case R_FACT: case R_STATUS: case R_FACT_RESULT:
     case R_IRQ_ENABLE: case R_IRQ_STATUS:
         pthread_mutex_lock(&e->lock);
@@ -588,6 +597,7 @@ dma_register(vfu_ctx_t *ctx, vfu_dma_info_t *info)
 {
     struct edu *e = vfu_get_private(ctx);
 
+    e->dma_maps++;
     if (e->verbose) {
         say("DMA map iova %p size %#zx %s", info->iova.iov_base, info->iova.iov_len,
             info->vaddr != NULL ? "with descriptor" : "messages only");
@@ -599,6 +609,7 @@ dma_unregister(vfu_ctx_t *ctx, vfu_dma_info_t *info)
 {
     struct edu *e = vfu_get_private(ctx);
 
+    e->dma_maps--;
     if (e->verbose) {
         say("DMA unmap iova %p size %#zx", info->iova.iov_base, info->iova.iov_len);
     }
@@ -795,7 +806,7 @@ static void
 usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [-v] [--once] [--msix-vectors N] [--bar2-size BYTES] "
-            "[--access-log FILE] SOCKET\n", argv0);
+            "[--access-log FILE] [--ident VALUE] SOCKET\n", argv0);
     exit(2);
 }
 
@@ -807,6 +818,7 @@ main(int argc, char *argv[])
         { "verbose", no_argument, NULL, 'v' },
         { "msix-vectors", required_argument, NULL, 'm' },
         { "bar2-size", required_argument, NULL, 'b' },
+        { "ident", required_argument, NULL, 'i' },
         { "access-log", required_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
@@ -842,6 +854,15 @@ main(int argc, char *argv[])
                 usage(argv[0]);
             }
             bar2_size = n;
+            break;
+        }
+        case 'i': {
+            char *end;
+            unsigned long long n = strtoull(optarg, &end, 0);
+            if (*end != '\0' || n > UINT32_MAX) {
+                usage(argv[0]);
+            }
+            edu_ident = (uint32_t)n;
             break;
         }
         case 'l':

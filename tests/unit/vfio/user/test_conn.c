@@ -265,10 +265,53 @@ static void test_error_reply(void)
 
 	start(&f, script_error_reply, 2000);
 	CU_ASSERT_TRUE(negotiate(&f, false));
-	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), -EINVAL);
+	/* A region access the server refuses is EIO to the caller, whatever errno it names. */
+	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), -EIO);
+	CU_ASSERT_FALSE(vfio_user_conn_broken(f.c));
 	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_WRITE), 0);
 	CU_ASSERT_TRUE(finish(&f));
 }
+
+/* Takes one request; arg 0: never answers it, else answers with that errno. */
+static gpointer script_map_fails(gpointer p)
+{
+	int fd = GPOINTER_TO_INT(p) & 0xffff, e = GPOINTER_TO_INT(p) >> 16;
+	struct vfio_user_header h;
+	bool ok = srv_version(fd, PLAIN_CAPS, -1) && srv_recv(fd, &h, NULL, 0);
+
+	if (e)
+		ok = ok && fake_peer_send(fd, h.id, h.command, VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR,
+					  (uint32_t)e, NULL, 0, -1);
+	else
+		g_usleep(1200000);
+	return GINT_TO_POINTER(ok);
+}
+
+/*
+ * A DMA_MAP or DMA_UNMAP that times out or fails leaves the server's
+ * mappings unknown: the device is lost (EIO, then ENODEV), never asked
+ * again; a region access that times out is not (test_timeout_late_reply).
+ */
+static void run_map_fails(uint16_t cmd, int e)
+{
+	struct fixture f;
+	gint64 t0;
+
+	/* Room for a loaded machine: the VERSION exchange waits as long as any call. */
+	start_with(&f, script_map_fails, 800, e, false);
+	CU_ASSERT_TRUE(negotiate(&f, false));
+	t0 = g_get_monotonic_time();
+	CU_ASSERT_EQUAL(simple_call(f.c, cmd), -EIO);
+	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 3000000);
+	CU_ASSERT_TRUE(vfio_user_conn_broken(f.c));
+	CU_ASSERT_EQUAL(simple_call(f.c, cmd), -ENODEV);
+	CU_ASSERT_TRUE(finish(&f));
+}
+
+static void test_map_timeout(void) { run_map_fails(VFIO_USER_CMD_DMA_MAP, 0); }
+static void test_unmap_timeout(void) { run_map_fails(VFIO_USER_CMD_DMA_UNMAP, 0); }
+static void test_map_refused(void) { run_map_fails(VFIO_USER_CMD_DMA_MAP, EIO); }
+static void test_unmap_refused(void) { run_map_fails(VFIO_USER_CMD_DMA_UNMAP, EINVAL); }
 
 /* Hostile answers to the first request after VERSION. */
 enum hostile { OVERSIZED, GARBAGE, TRUNCATED, WRONG_ID, CLOSE, UNKNOWN_REQUEST };
@@ -363,12 +406,62 @@ static void test_twin_lost(void)
 	CU_ASSERT_TRUE(finish(&f));
 }
 
+static gpointer script_pipelined(gpointer p)
+{
+	int fd = GPOINTER_TO_INT(p);
+	struct vfio_user_header h[3], rh;
+	uint8_t reply[80];
+	bool ok = srv_version(fd, PLAIN_CAPS, -1);
+
+	for (int i = 0; i < 3; i++)
+		ok = ok && srv_recv(fd, &h[i], NULL, 0);
+	/* A DMA request of ours first, then the replies out of order, the second an error. */
+	ok = ok && srv_dma(fd, VFIO_USER_CMD_DMA_WRITE, 0x1200, "pipe", 4, &rh, reply) &&
+	     !(rh.flags & VFIO_USER_F_ERROR);
+	ok = ok && fake_peer_reply(fd, &h[2], NULL, 0, -1);
+	ok = ok && fake_peer_send(fd, h[1].id, h[1].command, VFIO_USER_F_TYPE_REPLY | VFIO_USER_F_ERROR,
+				  EINVAL, NULL, 0, -1);
+	ok = ok && fake_peer_reply(fd, &h[0], NULL, 0, -1);
+	return GINT_TO_POINTER(ok);
+}
+
+static void test_pipelined(void)
+{
+	struct fixture f;
+	struct vfio_user_region_access a = { .offset = 0, .region = 0, .count = 4 };
+	struct iovec iov = { &a, sizeof(a) };
+	struct vfio_user_call calls[3];
+
+	start(&f, script_pipelined, 2000);
+	CU_ASSERT_TRUE(negotiate(&f, false));
+	vfio_user_conn_begin(f.c);
+	for (int i = 0; i < 3; i++) {
+		calls[i] = (struct vfio_user_call){ .command = VFIO_USER_CMD_REGION_WRITE, .iov = &iov, .niov = 1 };
+		CU_ASSERT_EQUAL(vfio_user_conn_send(f.c, &calls[i]), 0);
+	}
+	/* Collected in the order of sending, whatever order the replies came in. */
+	CU_ASSERT_EQUAL(vfio_user_conn_collect(f.c, &calls[0]), 0);
+	CU_ASSERT_EQUAL(vfio_user_conn_collect(f.c, &calls[1]),
+			-vfio_user_reply_errno(VFIO_USER_CMD_REGION_WRITE, EINVAL));
+	CU_ASSERT_EQUAL(vfio_user_conn_collect(f.c, &calls[2]), 0);
+	vfio_user_conn_end(f.c);
+	for (int i = 0; i < 3; i++)
+		vfio_user_call_clear(&calls[i]);
+	CU_ASSERT_FALSE(vfio_user_conn_broken(f.c));
+	CU_ASSERT_EQUAL(memcmp(space + 0x200, "pipe", 4), 0);
+	CU_ASSERT_TRUE(finish(&f));
+}
+
 static CU_TestInfo tests[] = {
 	{ "twin socket serves DMA", test_twin },
 	{ "DMA while waiting for a reply", test_inline_dma },
 	{ "DMA while idle", test_idle_dma },
 	{ "timeout, late reply dropped", test_timeout_late_reply },
 	{ "error reply", test_error_reply },
+	{ "DMA_MAP timeout: device lost", test_map_timeout },
+	{ "DMA_UNMAP timeout: device lost", test_unmap_timeout },
+	{ "DMA_MAP refused: device lost", test_map_refused },
+	{ "DMA_UNMAP refused: device lost", test_unmap_refused },
 	{ "oversized size field", test_oversized },
 	{ "garbage", test_garbage },
 	{ "truncated message", test_truncated },
@@ -377,6 +470,7 @@ static CU_TestInfo tests[] = {
 	{ "unknown request from server", test_unknown_request },
 	{ "malformed VERSION", test_bad_version },
 	{ "twin descriptor lost", test_twin_lost },
+	{ "several calls in flight, replies out of order", test_pipelined },
 	CU_TEST_INFO_NULL,
 };
 

@@ -31,12 +31,39 @@ static void test_header(void)
 	CU_ASSERT_TRUE(vfio_user_header_check(&h, 4096, &why));
 	h.size = 20;
 	CU_ASSERT_TRUE(vfio_user_header_check(&h, 4096, &why));        /* error with payload: allowed */
-	h.error = EINVAL;
-	CU_ASSERT_EQUAL(vfio_user_reply_errno(&h), EINVAL);
-	h.error = 0;
-	CU_ASSERT_EQUAL(vfio_user_reply_errno(&h), EIO);
-	h.error = 100000;
-	CU_ASSERT_EQUAL(vfio_user_reply_errno(&h), EIO);
+}
+
+/* The mapping table: what each command's error reply means to the caller. */
+static void test_reply_errno(void)
+{
+	static const uint32_t odd[] = { 0, 1, EIO, ENODEV, ENOTTY, EINVAL, 133, 511, 512, 600, 4095,
+					4096, 100000, 0x7fffffff, 0xffffffffu };
+	static const uint16_t eio_only[] = {
+		VFIO_USER_CMD_VERSION, VFIO_USER_CMD_DMA_MAP, VFIO_USER_CMD_DMA_UNMAP,
+		VFIO_USER_CMD_DEVICE_GET_INFO, VFIO_USER_CMD_REGION_READ, VFIO_USER_CMD_REGION_WRITE,
+		VFIO_USER_CMD_DEVICE_RESET, VFIO_USER_CMD_DMA_READ, VFIO_USER_CMD_DMA_WRITE, 6, 14,
+		1000, 0xffff,
+	};
+
+	for (unsigned c = 0; c < G_N_ELEMENTS(eio_only); c++)
+		for (unsigned i = 0; i < G_N_ELEMENTS(odd); i++)
+			CU_ASSERT_EQUAL(vfio_user_reply_errno(eio_only[c], odd[i]), EIO);
+	for (unsigned i = 0; i < G_N_ELEMENTS(odd); i++) {
+		int e = vfio_user_reply_errno(VFIO_USER_CMD_DEVICE_SET_IRQS, odd[i]);
+
+		/* SET_IRQS: EINVAL passes ("not this setting"), everything else is EIO. */
+		CU_ASSERT_EQUAL(e, odd[i] == EINVAL ? EINVAL : EIO);
+		/* A description refused: the region or index is absent, whatever the server said. */
+		CU_ASSERT_EQUAL(vfio_user_reply_errno(VFIO_USER_CMD_DEVICE_GET_REGION_INFO, odd[i]), EINVAL);
+		CU_ASSERT_EQUAL(vfio_user_reply_errno(VFIO_USER_CMD_DEVICE_GET_IRQ_INFO, odd[i]), EINVAL);
+	}
+	/* Whatever comes in: a sane errno out, never ENODEV (the connection's own word for "gone"). */
+	for (uint32_t cmd = 0; cmd < 20; cmd++)
+		for (uint32_t e = 0; e < 5000; e += 7) {
+			int r = vfio_user_reply_errno((uint16_t)cmd, e);
+
+			CU_ASSERT_TRUE(r > 0 && r < 512 && r != ENODEV);
+		}
 }
 
 static void test_cmd_name(void)
@@ -276,6 +303,7 @@ static void test_dma_request(void)
 }
 
 static CU_TestInfo tests[] = {
+	{ "reply errno per command", test_reply_errno },
 	{ "header", test_header },
 	{ "command names", test_cmd_name },
 	{ "VERSION request", test_version_request },

@@ -1,0 +1,91 @@
+/* IOVA rewriting by buffer name (see trace_iova.h). */
+#include "trace/trace_iova.h"
+
+struct buffer {
+	uint64_t iova, size;    /* as recorded */
+	uint64_t now;
+	bool has_now;
+};
+
+struct trace_iova_map {
+	GHashTable *buffers;    /* name -> struct buffer */
+};
+
+struct trace_iova_map *trace_iova_map_new(void)
+{
+	struct trace_iova_map *m = g_new0(struct trace_iova_map, 1);
+
+	m->buffers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return m;
+}
+
+void trace_iova_map_free(struct trace_iova_map *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->buffers);
+	g_free(m);
+}
+
+void trace_iova_map_add(struct trace_iova_map *m, const char *name, uint64_t iova, uint64_t size)
+{
+	struct buffer *b = g_new0(struct buffer, 1);
+
+	b->iova = iova;
+	b->size = size;
+	g_hash_table_replace(m->buffers, g_strdup(name), b);
+}
+
+void trace_iova_map_set_now(struct trace_iova_map *m, const char *name, uint64_t iova)
+{
+	struct buffer *b = g_hash_table_lookup(m->buffers, name);
+
+	if (b) {
+		b->now = iova;
+		b->has_now = true;
+	}
+}
+
+void trace_iova_map_remove(struct trace_iova_map *m, const char *name)
+{
+	g_hash_table_remove(m->buffers, name);
+}
+
+bool trace_iova_locate(const struct trace_iova_map *m, uint64_t value, unsigned width,
+		       const char **name, uint64_t *offset)
+{
+	GHashTableIter it;
+	gpointer key, val;
+
+	if (width < 4)
+		return false;
+	g_hash_table_iter_init(&it, m->buffers);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		const struct buffer *b = val;
+
+		if (value >= b->iova && value - b->iova < b->size) {
+			*name = key;
+			*offset = value - b->iova;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint64_t trace_iova_rewrite(const struct trace_iova_map *m, uint64_t value, unsigned width)
+{
+	const char *name;
+	uint64_t offset, now;
+	const struct buffer *b;
+
+	if (!trace_iova_locate(m, value, width, &name, &offset))
+		return value;
+	b = g_hash_table_lookup(m->buffers, name);
+	if (!b->has_now)
+		return value;
+	now = b->now + offset;
+	/* a 4-byte value stays 4 bytes: a buffer now above 4 GiB cannot be reached that way */
+	if (width == 4 && now > UINT32_MAX)
+		return value;
+	return now;
+}
