@@ -95,6 +95,24 @@ sample_start() {
     wait_until 10 _sock_or_dead "$WORK/$name.sock" "${SERVER_PID[$name]}" && [ -S "$WORK/$name.sock" ]
 }
 
+# hostile_start [FLAG...] MODE: starts tests/user/servers/hostile_server.py
+# (-v) in MODE on $WORK/hostile.sock (stdout in $WORK/hostile.out, stderr
+# appended to $WORK/hostile.log), its pid in HOSTILE_PID, and waits for its
+# "ready". hostile_stop: kills it and waits for it.
+hostile_start() {
+    rm -f "$WORK/hostile.sock"
+    : >"$WORK/hostile.out"
+    python3 tests/user/servers/hostile_server.py -v "$@" "$WORK/hostile.sock" \
+        >"$WORK/hostile.out" 2>>"$WORK/hostile.log" &
+    HOSTILE_PID=$!
+    echo "$HOSTILE_PID" >>"$WORK/pids"
+    wait_until 10 _ready_or_dead "$WORK/hostile.out" "$HOSTILE_PID" && _has_ready "$WORK/hostile.out"
+}
+hostile_stop() {
+    { kill "$HOSTILE_PID"; wait "$HOSTILE_PID"; } 2>/dev/null
+    _forget_pid "$HOSTILE_PID"
+}
+
 # server_stop NAME [SIGNAL]: signals the server (TERM by default) and waits
 # for it (bounded; KILL after 5 s). Returns its exit status.
 server_stop() {
