@@ -99,6 +99,22 @@ module edu #(
         return left < to_page ? left : to_page;
     endfunction
 
+    // On a request's response (in the DMA engine's always_ff): the transfer
+    // ends on an error or after its last request, else the next request
+    // follows, again up to the next 4 KiB boundary of RAM.
+    task automatic dma_next();
+        if (dma_rsp_err || remaining == chunk) begin
+            dma_done <= 1;
+            dstate <= D_IDLE;
+        end else begin
+            ram <= ram + {51'h0, chunk};
+            boff <= boff + chunk[11:0];
+            remaining <= remaining - chunk;
+            chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
+            dstate <= D_REQ;
+        end
+    endtask
+
     // A started transfer's device-side range check (inside the 4 KiB buffer).
     logic [63:0] new_dev, new_ram, new_end;
     logic        new_to_ram, new_ok;
@@ -272,31 +288,11 @@ module edu #(
                     beat <= beat + 1;
                 end
                 // An error response comes without beats.
-                if (dma_rsp_valid) begin
-                    if (dma_rsp_err || remaining == chunk) begin
-                        dma_done <= 1;
-                        dstate <= D_IDLE;
-                    end else begin
-                        ram <= ram + {51'h0, chunk};
-                        boff <= boff + chunk[11:0];
-                        remaining <= remaining - chunk;
-                        chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
-                        dstate <= D_REQ;
-                    end
-                end
+                if (dma_rsp_valid)
+                    dma_next();
             end
-            D_RSP: if (dma_rsp_valid) begin
-                if (dma_rsp_err || remaining == chunk) begin
-                    dma_done <= 1;
-                    dstate <= D_IDLE;
-                end else begin
-                    ram <= ram + {51'h0, chunk};
-                    boff <= boff + chunk[11:0];
-                    remaining <= remaining - chunk;
-                    chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
-                    dstate <= D_REQ;
-                end
-            end
+            D_RSP: if (dma_rsp_valid)
+                dma_next();
             default: dstate <= D_IDLE;
             endcase
         end
