@@ -58,7 +58,7 @@ build_device() {
     shift 2
     local files=("$@")
     local srcs=("${files[@]}" "$REPO/sim/bridge/bridge.cpp" "$REPO/sim/bridge/bridge.h"
-                "$VFU_LIB_BUILD/lib/libvfio-user.so")
+                "$REPO/sim/rtl/endpoint_ports.vh" "$VFU_LIB_BUILD/lib/libvfio-user.so")
     local s fresh=1
     for s in "${srcs[@]}"; do
         [ -x "$dir/$name" ] && [ "$dir/$name" -nt "$s" ] || fresh=0
@@ -66,8 +66,9 @@ build_device() {
     [ "$fresh" = 1 ] && return 0
     mkdir -p "$dir"
     # -D_Static_assert: libvfio-user's pci_caps headers use the C spelling.
+    # -I sim/rtl: endpoints `include "endpoint_ports.vh" from there.
     if ! nice -n 10 verilator --cc --exe --build -j 2 --no-timing -Wall -O2 \
-        --top-module "$top" -Mdir "$dir" -o "$name" \
+        --top-module "$top" -Mdir "$dir" -o "$name" -I"$REPO/sim/rtl" \
         -CFLAGS "-O2 -Wall -Wextra -Werror -D_Static_assert=static_assert -I$src_real/include" \
         -LDFLAGS "-L$VFU_LIB_BUILD/lib -Wl,-rpath,$VFU_LIB_BUILD/lib -lvfio-user" \
         -CFLAGS "-I$REPO/sim/bridge" "${files[@]}" "$REPO/sim/bridge/bridge.cpp" \

@@ -4,33 +4,7 @@
 module axil_demo (
     input  logic        clk,
     input  logic        rst,
-    input  logic        mmio_req_valid,
-    output logic        mmio_req_ready,
-    input  logic        mmio_req_write,
-    input  logic [2:0]  mmio_req_bar,
-    input  logic [31:0] mmio_req_addr,
-    input  logic [63:0] mmio_req_wdata,
-    input  logic [7:0]  mmio_req_strb,
-    output logic        mmio_rsp_valid,
-    input  logic        mmio_rsp_ready,
-    output logic [63:0] mmio_rsp_data,
-    output logic        mmio_rsp_err,
-    output logic        dma_req_valid,
-    input  logic        dma_req_ready,
-    output logic        dma_req_write,
-    output logic [63:0] dma_req_addr,
-    output logic [12:0] dma_req_len,
-    output logic        dma_wr_valid,
-    input  logic        dma_wr_ready,
-    output logic [63:0] dma_wr_data,
-    input  logic        dma_rd_valid,
-    input  logic [63:0] dma_rd_data,
-    input  logic        dma_rsp_valid,
-    input  logic        dma_rsp_err,
-    input  logic        msi_enable,
-    output logic [31:0] msi,
-    output logic        intx,
-    output logic        idle
+    `include "endpoint_ports.vh"
 );
     logic [31:0] awaddr, araddr;
     logic [2:0]  awprot, arprot;

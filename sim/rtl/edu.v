@@ -28,36 +28,7 @@ module edu #(
 ) (
     input  logic        clk,
     input  logic        rst,
-    // MMIO target
-    input  logic        mmio_req_valid,
-    output logic        mmio_req_ready,
-    input  logic        mmio_req_write,
-    input  logic [2:0]  mmio_req_bar,
-    input  logic [31:0] mmio_req_addr,
-    input  logic [63:0] mmio_req_wdata,
-    input  logic [7:0]  mmio_req_strb,
-    output logic        mmio_rsp_valid,
-    input  logic        mmio_rsp_ready,
-    output logic [63:0] mmio_rsp_data,
-    output logic        mmio_rsp_err,
-    // DMA master
-    output logic        dma_req_valid,
-    input  logic        dma_req_ready,
-    output logic        dma_req_write,
-    output logic [63:0] dma_req_addr,
-    output logic [12:0] dma_req_len,
-    output logic        dma_wr_valid,
-    input  logic        dma_wr_ready,
-    output logic [63:0] dma_wr_data,
-    input  logic        dma_rd_valid,
-    input  logic [63:0] dma_rd_data,
-    input  logic        dma_rsp_valid,
-    input  logic        dma_rsp_err,
-    // interrupts
-    input  logic        msi_enable,
-    output logic [31:0] msi,
-    output logic        intx,
-    output logic        idle
+    `include "endpoint_ports.vh"
 );
     localparam logic [31:0] IDENT = 32'h010000ed;
     localparam logic [63:0] BUF_BASE = 64'h40000;
@@ -127,6 +98,22 @@ module edu #(
         to_page = 13'h1000 - {1'b0, page_off};
         return left < to_page ? left : to_page;
     endfunction
+
+    // On a request's response (in the DMA engine's always_ff): the transfer
+    // ends on an error or after its last request, else the next request
+    // follows, again up to the next 4 KiB boundary of RAM.
+    task automatic dma_next();
+        if (dma_rsp_err || remaining == chunk) begin
+            dma_done <= 1;
+            dstate <= D_IDLE;
+        end else begin
+            ram <= ram + {51'h0, chunk};
+            boff <= boff + chunk[11:0];
+            remaining <= remaining - chunk;
+            chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
+            dstate <= D_REQ;
+        end
+    endtask
 
     // A started transfer's device-side range check (inside the 4 KiB buffer).
     logic [63:0] new_dev, new_ram, new_end;
@@ -301,31 +288,11 @@ module edu #(
                     beat <= beat + 1;
                 end
                 // An error response comes without beats.
-                if (dma_rsp_valid) begin
-                    if (dma_rsp_err || remaining == chunk) begin
-                        dma_done <= 1;
-                        dstate <= D_IDLE;
-                    end else begin
-                        ram <= ram + {51'h0, chunk};
-                        boff <= boff + chunk[11:0];
-                        remaining <= remaining - chunk;
-                        chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
-                        dstate <= D_REQ;
-                    end
-                end
+                if (dma_rsp_valid)
+                    dma_next();
             end
-            D_RSP: if (dma_rsp_valid) begin
-                if (dma_rsp_err || remaining == chunk) begin
-                    dma_done <= 1;
-                    dstate <= D_IDLE;
-                end else begin
-                    ram <= ram + {51'h0, chunk};
-                    boff <= boff + chunk[11:0];
-                    remaining <= remaining - chunk;
-                    chunk <= chunk_len(ram[11:0] + chunk[11:0], remaining - chunk);
-                    dstate <= D_REQ;
-                end
-            end
+            D_RSP: if (dma_rsp_valid)
+                dma_next();
             default: dstate <= D_IDLE;
             endcase
         end

@@ -15,32 +15,15 @@
 # The table shows the best (lowest) round; each round's figures are above it.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-REPO=$(pwd -P)
-EDU=${VFU_EDU:-}
-if [ -z "$EDU" ]; then
-    . tests/user/servers/paths.sh || exit 2
-    bash tests/user/servers/build.sh >/dev/null || exit 1
-    EDU=$VFU_EDU
-fi
+BENCH=regmap.sh
+. tests/bench/lib.sh
+bench_edu quiet
 LAT_N=${LAT_N:-20000}
 NREGS=${NREGS:-20000}
 ROUNDS=${ROUNDS:-3}
-B=tests/bench
-for p in "$EDU" src/vfiofs $B/bench_region $B/bench_regmap; do
-    [ -x "$p" ] || { echo "regmap.sh: $p is not built (bash scripts/build.sh)" >&2; exit 1; }
-done
+bench_need "$EDU" src/vfiofs $B/bench_region $B/bench_regmap
 
-D=$(mktemp -d /tmp/vfiofs-regmap-bench.XXXXXX)
-pids=()
-cleanup() {
-    mountpoint -q "$D/mnt" && fusermount3 -u "$D/mnt"
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$D"
-}
-trap cleanup EXIT
-mkdir "$D/mnt"
-wait_for() { local i; for ((i = 0; i < $2; i++)); do eval "$1" && return 0; sleep 0.1; done; echo "regmap.sh: timed out: $1" >&2; exit 1; }
+bench_dir regmap mnt
 
 # BAR2 of 128 KiB holds NREGS 4-byte registers up to 32768.
 "$EDU" --bar2-size 0x20000 "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
@@ -50,7 +33,6 @@ wait_for "mountpoint -q $D/mnt" 50
 E=$D/mnt/edu
 python3 $B/gen_regmap.py "$NREGS" >"$D/big.xml"
 
-med_us() { awk '{ for (i = 1; i < NF; i++) if ($i == "median") { v = $(i + 1); if ($(i + 2) == "ns") v /= 1000; print v; exit } }'; }
 declare -A best
 keep() {
     local cur=${best[$1]:-}

@@ -11,20 +11,14 @@
 # build (an A/B against an older commit). Results: doc/performance.md.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-REPO=$(pwd -P)
-EDU=${VFU_EDU:-}
-if [ -z "$EDU" ]; then
-    . tests/user/servers/paths.sh || exit 2
-    bash tests/user/servers/build.sh || exit 1
-    EDU=$VFU_EDU
-fi
+BENCH=scale.sh
+. tests/bench/lib.sh
+bench_edu
 VFIOFS=${VFIOFS:-$REPO/src/vfiofs}
 DEVICES=${DEVICES:-1,16,64}
 BUFFERS=${BUFFERS:-4096}
 READS=${READS:-2000}
-for p in "$EDU" "$VFIOFS"; do
-    [ -x "$p" ] || { echo "scale.sh: $p is not built (bash scripts/build.sh)" >&2; exit 1; }
-done
+bench_need "$EDU" "$VFIOFS"
 # Each server holds a descriptor per buffer too (libvfio-user keeps the memfd).
 ulimit -n "$(ulimit -Hn)"
 

@@ -15,31 +15,15 @@
 # turns with every access on a small machine.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-REPO=$(pwd -P)
-EDU=${VFU_EDU:-}
-if [ -z "$EDU" ]; then
-    . tests/user/servers/paths.sh || exit 2
-    bash tests/user/servers/build.sh >/dev/null || exit 1
-    EDU=$VFU_EDU
-fi
+BENCH=trace.sh
+. tests/bench/lib.sh
+bench_edu quiet
 LAT_N=${LAT_N:-20000}
 ROUNDS=${ROUNDS:-3}
-B=tests/bench
-for p in "$EDU" src/vfiofs $B/bench_region; do
-    [ -x "$p" ] || { echo "trace.sh: $p is not built (bash scripts/build.sh)" >&2; exit 1; }
-done
+bench_need "$EDU" src/vfiofs $B/bench_region
 
-D=$(mktemp -d /tmp/vfiofs-trace-bench.XXXXXX)
-pids=()
-cleanup() {
-    for m in "$D/mnt" "$D/mnt2"; do mountpoint -q "$m" && fusermount3 -u "$m"; done
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$D"
-}
-trap cleanup EXIT
-mkdir "$D/mnt" "$D/mnt2" "$D/traces"
-wait_for() { local i; for ((i = 0; i < $2; i++)); do eval "$1" && return 0; sleep 0.1; done; echo "trace.sh: timed out: $1" >&2; exit 1; }
+bench_dir trace mnt mnt2
+mkdir "$D/traces"
 
 "$EDU" "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
 "$EDU" "$D/edu2.sock" >"$D/edu2.out" 2>"$D/edu2.log" & pids+=($!)
@@ -49,7 +33,6 @@ src/vfiofs "$D/mnt2" -f -o "vfio_user=$D/edu2.sock,trace=$D/traces" 2>"$D/mnt2.l
 wait_for "mountpoint -q $D/mnt && mountpoint -q $D/mnt2" 100
 DEV=$D/mnt/edu
 
-med_us() { awk '{ for (i = 1; i < NF; i++) if ($i == "median") { v = $(i + 1); if ($(i + 2) == "ns") v /= 1000; print v; exit } }'; }
 lat() { nice -n 0 $B/bench_region file "$1/bar0" lat "$LAT_N" 0x04 | med_us; }
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }

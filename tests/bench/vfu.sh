@@ -23,41 +23,21 @@
 # (lowest) round, each round's figures are printed above it.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-REPO=$(pwd -P)
-EDU=${VFU_EDU:-}                # a vfu_edu binary to use instead of building one
-if [ -z "$EDU" ]; then
-    . tests/user/servers/paths.sh || exit 2
-    bash tests/user/servers/build.sh || exit 1
-    EDU=$VFU_EDU
-fi
+BENCH=vfu.sh
+. tests/bench/lib.sh
+bench_edu
 LAT_N=${LAT_N:-20000}
 DMA_N=${DMA_N:-200}
 DMA_SIZE=${DMA_SIZE:-1048576}
 ROUNDS=${ROUNDS:-3}
-B=tests/bench
 
-for p in "$EDU" src/vfiofs $B/bench_region $B/fuse_floor $B/vfu_direct; do
-    [ -x "$p" ] || { echo "vfu.sh: $p is not built (bash scripts/build.sh)" >&2; exit 1; }
-done
+bench_need "$EDU" src/vfiofs $B/bench_region $B/fuse_floor $B/vfu_direct
 
-D=$(mktemp -d /tmp/vfiofs-vfu-bench.XXXXXX)
-pids=()
-cleanup() {
-    for m in "$D/mnt" "$D/floor"; do mountpoint -q "$m" && fusermount3 -u "$m"; done
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$D"
-}
-trap cleanup EXIT
-mkdir "$D/mnt" "$D/floor"
-
-wait_for() { local i; for ((i = 0; i < $2; i++)); do eval "$1" && return 0; sleep 0.1; done; echo "vfu.sh: timed out: $1" >&2; exit 1; }
+bench_dir vfu mnt floor
 
 "$EDU" --bar2-size 0x200000 "$D/edu.sock" >"$D/edu.out" 2>"$D/edu.log" & pids+=($!)
 wait_for "grep -q ready $D/edu.out" 50
 
-# "... median X us ..." (vfu_direct) or "... median X ns" (bench_region): X in µs.
-med_us() { awk '{ for (i = 1; i < NF; i++) if ($i == "median") { v = $(i + 1); if ($(i + 2) == "ns") v /= 1000; print v; exit } }'; }
 mibs() { awk '{ for (i = 2; i <= NF; i++) if ($i == "MiB/s") { print $(i - 1); exit } }'; }
 
 declare -A best

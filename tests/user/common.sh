@@ -70,17 +70,25 @@ _is_dead() { ! kill -0 "$1" 2>/dev/null; }
 _ready_or_dead() { _has_ready "$1" || _is_dead "$2"; }
 _sock_or_dead() { [ -S "$1" ] || _is_dead "$2"; }
 
-# model_start NAME [ARG...]: starts vfu_edu on $WORK/NAME.sock (stdout in
+# server_start NAME BINARY [ARG...]: starts a server that prints "ready"
+# (vfu_edu, sim/'s bridge servers) on $WORK/NAME.sock (stdout in
 # $WORK/NAME.out, stderr in $WORK/NAME.log) and waits for its "ready".
-model_start() {
-    local name=$1
-    shift
+server_start() {
+    local name=$1 bin=$2
+    shift 2
     : >"$WORK/$name.out"
-    "$VFU_EDU" "$@" "$WORK/$name.sock" >"$WORK/$name.out" 2>>"$WORK/$name.log" &
+    "$bin" "$@" "$WORK/$name.sock" >"$WORK/$name.out" 2>>"$WORK/$name.log" &
     SERVER_PID[$name]=$!
     echo "${SERVER_PID[$name]}" >>"$WORK/pids"
     wait_until 10 _ready_or_dead "$WORK/$name.out" "${SERVER_PID[$name]}" &&
         _has_ready "$WORK/$name.out"
+}
+
+# model_start NAME [ARG...]: server_start of vfu_edu.
+model_start() {
+    local name=$1
+    shift
+    server_start "$name" "$VFU_EDU" "$@"
 }
 
 # sample_start NAME SAMPLE [ARG...]: starts one of libvfio-user's samples on
@@ -93,6 +101,24 @@ sample_start() {
     SERVER_PID[$name]=$!
     echo "${SERVER_PID[$name]}" >>"$WORK/pids"
     wait_until 10 _sock_or_dead "$WORK/$name.sock" "${SERVER_PID[$name]}" && [ -S "$WORK/$name.sock" ]
+}
+
+# hostile_start [FLAG...] MODE: starts tests/user/servers/hostile_server.py
+# (-v) in MODE on $WORK/hostile.sock (stdout in $WORK/hostile.out, stderr
+# appended to $WORK/hostile.log), its pid in HOSTILE_PID, and waits for its
+# "ready". hostile_stop: kills it and waits for it.
+hostile_start() {
+    rm -f "$WORK/hostile.sock"
+    : >"$WORK/hostile.out"
+    python3 tests/user/servers/hostile_server.py -v "$@" "$WORK/hostile.sock" \
+        >"$WORK/hostile.out" 2>>"$WORK/hostile.log" &
+    HOSTILE_PID=$!
+    echo "$HOSTILE_PID" >>"$WORK/pids"
+    wait_until 10 _ready_or_dead "$WORK/hostile.out" "$HOSTILE_PID" && _has_ready "$WORK/hostile.out"
+}
+hostile_stop() {
+    { kill "$HOSTILE_PID"; wait "$HOSTILE_PID"; } 2>/dev/null
+    _forget_pid "$HOSTILE_PID"
 }
 
 # server_stop NAME [SIGNAL]: signals the server (TERM by default) and waits

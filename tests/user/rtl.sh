@@ -1,23 +1,15 @@
 # Shared by the host scenarios of sim/'s RTL devices (after common.sh):
 #   . tests/user/common.sh; . tests/user/rtl.sh
 # rtl_start NAME BINARY [ARG...] starts a bridge server (rtl_edu, rtl_broken)
-# on $WORK/NAME.sock and waits for its "ready"; rtl_dma DEV SRC DST COUNT CMD
+# on $WORK/NAME.sock and waits for its "ready" (common.sh's server_start);
+# rtl_dma DEV SRC DST COUNT CMD
 # runs one transfer of the edu's DMA engine and waits until it is idle.
 . "$REPO/sim/paths.sh"
 
 [ -x "$RTL_EDU" ] && [ -x "$RTL_BROKEN" ] && [ -x "$RTL_AXIL" ] ||
     { echo "not ok 0 - $RTL_EDU is not built (bash sim/build.sh)"; exit 1; }
 
-rtl_start() {
-    local name=$1 bin=$2
-    shift 2
-    : >"$WORK/$name.out"
-    "$bin" "$@" "$WORK/$name.sock" >"$WORK/$name.out" 2>>"$WORK/$name.log" &
-    SERVER_PID[$name]=$!
-    echo "${SERVER_PID[$name]}" >>"$WORK/pids"
-    wait_until 10 _ready_or_dead "$WORK/$name.out" "${SERVER_PID[$name]}" &&
-        _has_ready "$WORK/$name.out"
-}
+rtl_start() { server_start "$@"; }
 
 rtl_dma() { python3 "$REPO/tests/user/rtl_edu.py" dma "$1" "$2" "$3" "$4" "$5"; }
 

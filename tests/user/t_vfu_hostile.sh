@@ -50,20 +50,6 @@ within() {
 VALUE=0x0badc0de             # what the hostile BAR0 holds
 IDENT=0x56465531             # vfu_edu's ident register
 
-hostile_start() {
-    rm -f "$WORK/hostile.sock"
-    : >"$WORK/hostile.out"
-    python3 tests/user/servers/hostile_server.py -v "$@" "$WORK/hostile.sock" \
-        >"$WORK/hostile.out" 2>>"$WORK/hostile.log" &
-    HOSTILE_PID=$!
-    echo "$HOSTILE_PID" >>"$WORK/pids"
-    wait_until 10 _ready_or_dead "$WORK/hostile.out" "$HOSTILE_PID" && _has_ready "$WORK/hostile.out"
-}
-hostile_stop() {
-    { kill "$HOSTILE_PID"; wait "$HOSTILE_PID"; } 2>/dev/null
-    _forget_pid "$HOSTILE_PID"
-}
-
 run_case() {
     local case=$1 mode=${1%%:*} i=$2 flags=() M r t first late
     [ "$case" != "$mode" ] && flags=(--no-twin)

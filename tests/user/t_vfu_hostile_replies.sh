@@ -76,20 +76,6 @@ PY
 # within R T WANT: R is WANT and T <= BOUND.
 within() { [ "$1" = "$3" ] && awk -v t="$2" -v b="$BOUND" 'BEGIN { exit !(t <= b) }'; }
 
-hostile_start() {
-    rm -f "$WORK/hostile.sock"
-    : >"$WORK/hostile.out"
-    python3 tests/user/servers/hostile_server.py -v "$@" "$WORK/hostile.sock" \
-        >"$WORK/hostile.out" 2>>"$WORK/hostile.log" &
-    HOSTILE_PID=$!
-    echo "$HOSTILE_PID" >>"$WORK/pids"
-    wait_until 10 _ready_or_dead "$WORK/hostile.out" "$HOSTILE_PID" && _has_ready "$WORK/hostile.out"
-}
-hostile_stop() {
-    { kill "$HOSTILE_PID"; wait "$HOSTILE_PID"; } 2>/dev/null
-    _forget_pid "$HOSTILE_PID"
-}
-
 # expect CASE WHAT OP ARG...: one bounded operation must give WANT (set by the
 # caller).  A hung one sets HUNG: what follows could hang too (a hung
 # setxattr holds the root directory's lock, so every lookup there waits).

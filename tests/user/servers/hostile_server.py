@@ -52,7 +52,7 @@ import socket
 import struct
 import sys
 
-HDR = struct.Struct("<HHIII")  # msg_id, command, size (with header), flags, error
+from vfu_wire import HDR, recv_exact
 VERSION, DMA_MAP, DMA_UNMAP, GET_INFO, REGION_INFO, IRQ_INFO = 1, 2, 3, 4, 5, 7
 SET_IRQS, REGION_READ, REGION_WRITE, DMA_READ, DMA_WRITE, RESET = 8, 9, 10, 11, 12, 13
 REPLY, NO_REPLY, ERROR = 1, 0x10, 0x20
@@ -99,15 +99,8 @@ class Conn:
     # -- framing ---------------------------------------------------------------
 
     def recv_exact(self, sock, n):
-        data, fds = b"", []
-        while len(data) < n:
-            msg, anc, _, _ = sock.recvmsg(n - len(data), socket.CMSG_SPACE(16 * 4))
-            for level, kind, payload in anc:
-                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                    fds.extend(array.array("i", payload[: len(payload) - len(payload) % 4]))
-            if not msg:
-                raise EOFError
-            data += msg
+        fds = []
+        data = recv_exact(sock, n, fds)
         for fd in fds:                  # descriptors are not needed here
             os.close(fd)
         return data

@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 
-HDR = struct.Struct("<HHIII")       # id, command, size (with header), flags, error
+from vfu_wire import HDR, recv_exact
 VERSION, DMA_MAP, DMA_UNMAP, DMA_READ, DMA_WRITE = 1, 2, 3, 11, 12
 REPLY, ERROR = 1, 0x20
 MAX_MSG = 2 * 1024 * 1024 + 4096
@@ -55,30 +55,13 @@ def log(*args):
         print("proxy:", *args, file=sys.stderr, flush=True)
 
 
-class Closed(Exception):
-    pass
-
-
-def recv_exact(sock, n, fds):
-    data = b""
-    while len(data) < n:
-        msg, anc, _, _ = sock.recvmsg(n - len(data), socket.CMSG_SPACE(16 * 4))
-        for level, kind, payload in anc:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds.extend(array.array("i", payload[: len(payload) - len(payload) % 4]))
-        if not msg:
-            raise Closed()
-        data += msg
-    return data
-
-
 def recv_msg(sock):
     """One whole message: (header tuple, raw bytes, descriptors)."""
     fds = []
     raw = recv_exact(sock, HDR.size, fds)
     h = HDR.unpack(raw)
     if h[2] < HDR.size or h[2] > MAX_MSG:
-        raise Closed()
+        raise EOFError
     raw += recv_exact(sock, h[2] - HDR.size, fds)
     return h, raw, fds
 
@@ -141,7 +124,7 @@ class Pair:
                     send(self.upstream, raw, fds)
                 finally:
                     close_fds(fds)
-        except (Closed, OSError):
+        except (EOFError, OSError):
             pass
         self.shut()
 
@@ -227,7 +210,7 @@ class Pair:
                         break
                 finally:
                     close_fds(fds)
-        except (Closed, OSError):
+        except (EOFError, OSError):
             pass
         self.shut()
 
