@@ -47,19 +47,9 @@ static void set_open_error(int num, int errnum, GError **err)
 /* Names the group's devices that hold it back, with their drivers. */
 static char *describe_blockers(int num)
 {
-	g_autoptr(GPtrArray) members = vfio_sysfs_group_devices(num);
-	g_autoptr(GString) s = g_string_new(NULL);
+	char *who = vfio_sysfs_group_blockers(num);
 
-	for (guint i = 0; i < members->len; i++) {
-		const char *addr = members->pdata[i];
-		g_autofree char *driver = vfio_sysfs_driver(addr);
-
-		/* The kernel lets bridges (pcieport) and pci-stub stay in a viable group. */
-		if (driver && strcmp(driver, "vfio-pci") != 0 && strcmp(driver, "pcieport") != 0 &&
-		    strcmp(driver, "pci-stub") != 0)
-			g_string_append_printf(s, "%s%s is bound to %s", s->len ? ", " : "", addr, driver);
-	}
-	return g_strdup(s->len ? s->str : "another member is bound to a host driver");
+	return who ? who : g_strdup("another member is bound to a host driver");
 }
 
 /*

@@ -219,23 +219,6 @@ static int open_cdev(const char *pci_addr, const char *name, GError **err)
 	return -1;
 }
 
-/* Devices of the group bound to a host driver (what makes the group not viable). */
-static char *group_blockers(int group)
-{
-	g_autoptr(GPtrArray) members = vfio_sysfs_group_devices(group);
-	g_autoptr(GString) s = g_string_new(NULL);
-
-	for (guint i = 0; i < members->len; i++) {
-		const char *addr = members->pdata[i];
-		g_autofree char *driver = vfio_sysfs_driver(addr);
-
-		if (driver && strcmp(driver, "vfio-pci") != 0 && strcmp(driver, "pcieport") != 0 &&
-		    strcmp(driver, "pci-stub") != 0)
-			g_string_append_printf(s, "%s%s is bound to %s", s->len ? ", " : "", addr, driver);
-	}
-	return s->len ? g_strdup(s->str) : NULL;
-}
-
 /*
  * Binds the device file to the iommufd.  The kernel says EBUSY when the
  * device's group is open (type1) or the group is not viable, and EINVAL
@@ -261,7 +244,7 @@ static bool bind_device(struct vfio_backend *k, struct vfio_device *d, int fd, c
 		if (e != EBUSY)
 			break;
 		/* Not viable: no point in waiting. */
-		if ((blockers = group_blockers(d->group)))
+		if ((blockers = vfio_sysfs_group_blockers(d->group)))
 			break;
 		g_usleep(50000);
 	}

@@ -115,3 +115,20 @@ GPtrArray *vfio_sysfs_group_devices(int group)
 
 	return list_pci_addrs(dir);
 }
+
+char *vfio_sysfs_group_blockers(int group)
+{
+	g_autoptr(GPtrArray) members = vfio_sysfs_group_devices(group);
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	for (guint i = 0; i < members->len; i++) {
+		const char *addr = members->pdata[i];
+		g_autofree char *driver = vfio_sysfs_driver(addr);
+
+		/* The kernel lets bridges (pcieport) and pci-stub stay in a viable group. */
+		if (driver && strcmp(driver, "vfio-pci") != 0 && strcmp(driver, "pcieport") != 0 &&
+		    strcmp(driver, "pci-stub") != 0)
+			g_string_append_printf(s, "%s%s is bound to %s", s->len ? ", " : "", addr, driver);
+	}
+	return s->len ? g_strdup(s->str) : NULL;
+}

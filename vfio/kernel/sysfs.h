@@ -16,3 +16,8 @@ gboolean vfio_sysfs_check_bound(const char *pci_addr, GError **err);
 GPtrArray *vfio_sysfs_vfio_pci_devices(void);
 /* Addresses of the devices in an IOMMU group, sorted. */
 GPtrArray *vfio_sysfs_group_devices(int group);
+/*
+ * The members of a group bound to a host driver, what makes it not viable
+ * ("0000:00:1f.3 is bound to snd_hda_intel, ..."), or NULL if none is.
+ */
+char *vfio_sysfs_group_blockers(int group);
