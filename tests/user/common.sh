@@ -121,6 +121,18 @@ hostile_stop() {
     _forget_pid "$HOSTILE_PID"
 }
 
+# run_hostile_modes: the scenario's run_case MODE N for each of its MODES in
+# turn, the hostile server's log under VERBOSE, then the summary.
+run_hostile_modes() {
+    local c i=0
+    for c in "${MODES[@]}"; do
+        i=$((i + 1))
+        run_case "$c" "$i"
+    done
+    [ -n "${VERBOSE:-}" ] && sed 's/^/# server: /' "$WORK/hostile.log"
+    summary
+}
+
 # server_stop NAME [SIGNAL]: signals the server (TERM by default) and waits
 # for it (bounded; KILL after 5 s). Returns its exit status.
 server_stop() {

@@ -166,10 +166,4 @@ run_case() {
     hostile_stop
 }
 
-i=0
-for c in "${MODES[@]}"; do
-    i=$((i + 1))
-    run_case "$c" "$i"
-done
-[ -n "${VERBOSE:-}" ] && sed 's/^/# server: /' "$WORK/hostile.log"
-summary
+run_hostile_modes
