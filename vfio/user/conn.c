@@ -584,8 +584,13 @@ int vfio_user_conn_collect(struct vfio_user_conn *c, struct vfio_user_call *call
 	struct msg_in reply;
 	int rc;
 
+	/*
+	 * Sent, then the connection broke (a server that dies on a request is
+	 * seen first by the thread on its twin socket): the call in flight
+	 * fails with EIO like any lost reply; only later calls get ENODEV.
+	 */
 	if (vfio_user_conn_broken(c))
-		return -ENODEV;
+		return -EIO;
 	rc = wait_reply(c, call->id, call->command, call->deadline, &reply);
 	if (rc == 0 && (reply.h.flags & VFIO_USER_F_ERROR)) {
 		char name[32];

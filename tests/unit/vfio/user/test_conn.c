@@ -373,6 +373,40 @@ static void test_wrong_id(void) { run_hostile(WRONG_ID); }
 static void test_close(void) { run_hostile(CLOSE); }
 static void test_unknown_request(void) { run_hostile(UNKNOWN_REQUEST); }
 
+/* The server takes the request and says nothing more until the client closes. */
+static gpointer script_swallow(gpointer p)
+{
+	int fd = GPOINTER_TO_INT(p) & 0xffff;
+	struct vfio_user_header h;
+
+	return GINT_TO_POINTER(srv_version(fd, PLAIN_CAPS, -1) && srv_recv(fd, &h, NULL, 0));
+}
+
+/*
+ * A server that dies on a request is often seen first by the connection's
+ * thread (EOF on its twin socket), between the caller's send and collect:
+ * that call is the one in flight and fails with EIO; only later calls get
+ * ENODEV (CI once saw ENODEV here).
+ */
+static void test_broken_between_send_and_collect(void)
+{
+	struct fixture f;
+	struct vfio_user_region_access a = { .offset = 0, .region = 0, .count = 4 };
+	struct iovec iov = { &a, sizeof(a) };
+	struct vfio_user_call call = { .command = VFIO_USER_CMD_REGION_READ, .iov = &iov, .niov = 1 };
+
+	start_with(&f, script_swallow, 2000, 0, false);
+	CU_ASSERT_TRUE(negotiate(&f, false));
+	vfio_user_conn_begin(f.c);
+	CU_ASSERT_EQUAL(vfio_user_conn_send(f.c, &call), 0);
+	vfio_user_conn_fail(f.c, "closed the connection (as seen on the twin socket)");
+	CU_ASSERT_EQUAL(vfio_user_conn_collect(f.c, &call), -EIO);
+	vfio_user_conn_end(f.c);
+	vfio_user_call_clear(&call);
+	CU_ASSERT_EQUAL(simple_call(f.c, VFIO_USER_CMD_REGION_READ), -ENODEV);
+	CU_ASSERT_TRUE(finish(&f));
+}
+
 static gpointer script_bad_version(gpointer p)
 {
 	return GINT_TO_POINTER(srv_version(GPOINTER_TO_INT(p), "{\"capabilities\":7}", -1));
@@ -467,6 +501,7 @@ static CU_TestInfo tests[] = {
 	{ "truncated message", test_truncated },
 	{ "wrong id", test_wrong_id },
 	{ "server closes", test_close },
+	{ "broken between send and collect: EIO, then ENODEV", test_broken_between_send_and_collect },
 	{ "unknown request from server", test_unknown_request },
 	{ "malformed VERSION", test_bad_version },
 	{ "twin descriptor lost", test_twin_lost },
