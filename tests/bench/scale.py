@@ -18,6 +18,11 @@ listening), one mount over N devices, then:
   cpu         CPU time (user + system) per buffer created, of the daemon and
               of all the mount's servers together: on a machine with fewer
               cores than servers their sum, not one round trip, is the floor
+  bare        the same servers driven by a bare client (vfu_fanout, no FUSE,
+              no vfiofs code: memfd, DMA_MAP to all, then every reply; the
+              same for DMA_UNMAP), median per buffer: the floor any client
+              pays on this machine; create - bare map and free - bare unmap
+              are what vfiofs adds to it
 Each figure is printed with its ratio to the one-device figure of this run.
 """
 import argparse
@@ -127,6 +132,12 @@ def one_mount(args, work, sockets, late, servers):
         except subprocess.TimeoutExpired:
             daemon.kill()
             daemon.wait()
+    if args.fanout:
+        out = subprocess.run([args.fanout, str(min(args.buffers, 1024))] + sockets,
+                             capture_output=True, text=True, check=True).stdout.split()
+        fig["bare_map"], fig["bare_unmap"] = float(out[2]), float(out[6])
+        fig["own_create"] = fig["create"] - fig["bare_map"]
+        fig["own_free"] = fig["free"] - fig["bare_unmap"]
     return fig
 
 
@@ -135,6 +146,10 @@ ROWS = [
     ("read", "4-byte register read, median (us)", "%.1f"),
     ("create", "create + size one 4 KiB buffer, median (us)", "%.0f"),
     ("free", "unlink one buffer, median (us)", "%.0f"),
+    ("bare_map", "bare client: 4 KiB memfd + DMA_MAP to every server, median (us)", "%.0f"),
+    ("bare_unmap", "bare client: DMA_UNMAP from every server, median (us)", "%.0f"),
+    ("own_create", "vfiofs's own share of a create (create - bare map, us)", "%.0f"),
+    ("own_free", "vfiofs's own share of an unlink (unlink - bare unmap, us)", "%.0f"),
     ("cpu_daemon", "daemon CPU per buffer created (us)", "%.0f"),
     ("cpu_servers", "servers' CPU per buffer created, all servers (us)", "%.0f"),
     ("attach", "late attach of one more device, all buffers (ms)", "%.1f"),
@@ -153,6 +168,7 @@ def main():
     ap.add_argument("--devices", default="1,16,64")
     ap.add_argument("--buffers", type=int, default=4096)
     ap.add_argument("--reads", type=int, default=2000)
+    ap.add_argument("--fanout", help="the bare client (tests/bench/vfu_fanout) to measure the floor with")
     args = ap.parse_args()
     counts = [int(n) for n in args.devices.split(",")]
     if max(counts) + 1 > len(args.sockets):
@@ -173,6 +189,8 @@ def main():
     print("|---|%s" % ("---|" * len(counts)))
     for key, text, fmt in ROWS:
         cells = []
+        if key not in base:
+            continue
         for n in counts:
             v = figs[n][key]
             cell = fmt % v

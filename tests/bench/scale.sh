@@ -7,7 +7,9 @@
 # create + size and unlink (medians over BUFFERS 4 KiB buffers), a late
 # attach that receives every buffer, ls dma/, a read of container, the
 # daemon's RSS and descriptors (tests/bench/scale.py), each with its ratio
-# to the one-device figure of the same run. VFIOFS=PATH measures another
+# to the one-device figure of the same run; and the same servers driven by a
+# bare client (tests/bench/vfu_fanout: DMA_MAP/UNMAP to all, no FUSE, no
+# vfiofs), the floor any client pays here, and what vfiofs adds to it. VFIOFS=PATH measures another
 # build (an A/B against an older commit). Results: doc/performance.md.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -18,7 +20,7 @@ VFIOFS=${VFIOFS:-$REPO/src/vfiofs}
 DEVICES=${DEVICES:-1,16,64}
 BUFFERS=${BUFFERS:-4096}
 READS=${READS:-2000}
-bench_need "$EDU" "$VFIOFS"
+bench_need "$EDU" "$VFIOFS" "$REPO/tests/bench/vfu_fanout"
 # Each server holds a descriptor per buffer too (libvfio-user keeps the memfd).
 ulimit -n "$(ulimit -Hn)"
 
@@ -46,4 +48,5 @@ for s in "${socks[@]}"; do
     grep -q ready "$s.out" || { echo "scale.sh: $s did not start: $(cat "$s.log")" >&2; exit 1; }
 done
 echo "# $(date -u +%FT%TZ) $(git -C "$REPO" describe --always --dirty 2>/dev/null) $VFIOFS, $(nproc) cores"
-python3 tests/bench/scale.py "$VFIOFS" "$D" "${socks[@]}" --devices "$DEVICES" --buffers "$BUFFERS" --reads "$READS"
+python3 tests/bench/scale.py "$VFIOFS" "$D" "${socks[@]}" --devices "$DEVICES" --buffers "$BUFFERS" \
+    --reads "$READS" --fanout "$REPO/tests/bench/vfu_fanout"
