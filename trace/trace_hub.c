@@ -6,6 +6,7 @@
  * has read).
  */
 #include "trace/trace_hub.h"
+#include "trace/trace_digits.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -71,14 +72,17 @@ static void ring_put(struct trace_hub_reader *r, const char *p, size_t len)
 /* "SEQ USEC " then body and a newline, if it fits (keeping room for a LOST line). */
 static bool put_line(struct trace_hub_reader *r, const char *body, size_t len, size_t reserve)
 {
-	char prefix[48];
-	int n = snprintf(prefix, sizeof(prefix), "%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " ",
-			 r->seq + 1, g_get_monotonic_time() - r->start);
+	char prefix[2 * TRACE_DIGITS_MAX + 2];
+	size_t n = trace_digits_dec(prefix, r->seq + 1);
 
-	if (r->used + (size_t)n + len + 1 + reserve > TRACE_HUB_READER_BYTES)
+	prefix[n++] = ' ';
+	n += trace_digits_dec(prefix + n, (uint64_t)MAX(g_get_monotonic_time() - r->start, 0));
+	prefix[n++] = ' ';
+
+	if (r->used + n + len + 1 + reserve > TRACE_HUB_READER_BYTES)
 		return false;
 	r->seq++;
-	ring_put(r, prefix, (size_t)n);
+	ring_put(r, prefix, n);
 	ring_put(r, body, len);
 	ring_put(r, "\n", 1);
 	return true;

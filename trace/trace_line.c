@@ -6,6 +6,7 @@
  * What the printer writes the parser reads back to the same event.
  */
 #include "trace/trace_event.h"
+#include "trace/trace_digits.h"
 
 #include <errno.h>
 #include <string.h>
@@ -32,12 +33,28 @@ void trace_event_copy(struct trace_event *dst, const struct trace_event *src)
 
 /* ---- printing ---------------------------------------------------------- */
 
+/* " N": a space, then N in decimal. */
+static void append_dec_field(GString *out, uint64_t v)
+{
+	g_string_append_c(out, ' ');
+	trace_append_dec(out, v);
+}
+
+/* " 0xN": a space, then N in hex of at least min_digits digits. */
+static void append_hex_field(GString *out, uint64_t v, unsigned min_digits)
+{
+	g_string_append_c(out, ' ');
+	trace_append_hex(out, v, min_digits);
+}
+
 static void append_err(const struct trace_event *ev, GString *out)
 {
 	char buf[16];
 
-	if (ev->err)
-		g_string_append_printf(out, " ERR %s", trace_errno_name(ev->err, buf));
+	if (ev->err) {
+		g_string_append(out, " ERR ");
+		g_string_append(out, trace_errno_name(ev->err, buf));
+	}
 }
 
 static void append_name(const char *name, GString *out)
@@ -48,11 +65,12 @@ static void append_name(const char *name, GString *out)
 
 static void append_access(const struct trace_event *ev, GString *out)
 {
-	g_string_append_printf(out, " %s 0x%" G_GINT64_MODIFIER "x %u", trace_space_name(ev->space),
-			       ev->offset, ev->width);
+	g_string_append_c(out, ' ');
+	g_string_append(out, trace_space_name(ev->space));
+	append_hex_field(out, ev->offset, 1);
+	append_dec_field(out, ev->width);
 	if (ev->has_value)
-		g_string_append_printf(out, " 0x%0*" G_GINT64_MODIFIER "x", (int)ev->width * 2,
-				       ev->value);
+		append_hex_field(out, ev->value, ev->width * 2);
 	if (ev->name)
 		append_name(ev->name, out);
 }
@@ -65,8 +83,7 @@ static void append_hex(GBytes *bytes, GString *out)
 	if (!p)
 		n = 0;
 	g_string_append_c(out, ' ');
-	for (gsize i = 0; i < n; i++)
-		g_string_append_printf(out, "%02x", p[i]);
+	trace_append_hex_bytes(out, p, n);
 }
 
 void trace_event_format_body(const struct trace_event *ev, GString *out)
@@ -78,37 +95,42 @@ void trace_event_format_body(const struct trace_event *ev, GString *out)
 		append_access(ev, out);
 		break;
 	case TRACE_IRQ:
-		g_string_append_printf(out, " %s %u %" G_GUINT64_FORMAT, trace_irq_mode_name(ev->mode),
-				       ev->vector, ev->count);
+		g_string_append_c(out, ' ');
+		g_string_append(out, trace_irq_mode_name(ev->mode));
+		append_dec_field(out, ev->vector);
+		append_dec_field(out, ev->count);
 		break;
 	case TRACE_MODE:
-		g_string_append_printf(out, " %s", trace_irq_mode_name(ev->mode));
+		g_string_append_c(out, ' ');
+		g_string_append(out, trace_irq_mode_name(ev->mode));
 		if (ev->mode == TRACE_IRQ_MSI || ev->mode == TRACE_IRQ_MSIX)
-			g_string_append_printf(out, " %" G_GUINT64_FORMAT, ev->count);
+			append_dec_field(out, ev->count);
 		break;
 	case TRACE_MAP:
 		append_name(ev->name, out);
-		g_string_append_printf(out, " 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT, ev->iova,
-				       ev->size);
+		append_hex_field(out, ev->iova, 1);
+		append_dec_field(out, ev->size);
 		break;
 	case TRACE_UNMAP:
 		append_name(ev->name, out);
 		break;
 	case TRACE_BUFW:
 		append_name(ev->name, out);
-		g_string_append_printf(out, " 0x%" G_GINT64_MODIFIER "x", ev->offset);
+		append_hex_field(out, ev->offset, 1);
 		append_hex(ev->bytes, out);
 		break;
 	case TRACE_BUFR:
 		append_name(ev->name, out);
-		g_string_append_printf(out, " 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT " %s",
-				       ev->offset, ev->size, ev->sha256);
+		append_hex_field(out, ev->offset, 1);
+		append_dec_field(out, ev->size);
+		g_string_append_c(out, ' ');
+		g_string_append(out, ev->sha256);
 		break;
 	case TRACE_DMAR:
 	case TRACE_DMAW:
 		append_name(ev->name, out);
-		g_string_append_printf(out, " 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT, ev->offset,
-				       ev->size);
+		append_hex_field(out, ev->offset, 1);
+		append_dec_field(out, ev->size);
 		break;
 	case TRACE_RESET:
 		break;
@@ -119,7 +141,7 @@ void trace_event_format_body(const struct trace_event *ev, GString *out)
 		}
 		break;
 	case TRACE_LOST:
-		g_string_append_printf(out, " %" G_GUINT64_FORMAT, ev->count);
+		append_dec_field(out, ev->count);
 		break;
 	}
 	append_err(ev, out);
@@ -127,8 +149,9 @@ void trace_event_format_body(const struct trace_event *ev, GString *out)
 
 void trace_event_format(const struct trace_event *ev, GString *out)
 {
-	g_string_append_printf(out, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " ", ev->seq,
-			       ev->usec);
+	trace_append_dec(out, ev->seq);
+	append_dec_field(out, ev->usec);
+	g_string_append_c(out, ' ');
 	trace_event_format_body(ev, out);
 	g_string_append_c(out, '\n');
 }

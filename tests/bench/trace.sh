@@ -33,26 +33,41 @@ src/vfiofs "$D/mnt2" -f -o "vfio_user=$D/edu2.sock,trace=$D/traces" 2>"$D/mnt2.l
 wait_for "mountpoint -q $D/mnt && mountpoint -q $D/mnt2" 100
 DEV=$D/mnt/edu
 
-lat() { nice -n 0 $B/bench_region file "$1/bar0" lat "$LAT_N" 0x04 | med_us; }
+DAEMON=${pids[2]} DAEMON2=${pids[3]}
+# ticks PID: the process's user + system CPU so far, in clock ticks.
+ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# lat DIR PID: the median latency of a read (µs); the daemon's CPU per read
+# (µs, steadier than latency on a shared machine) goes to the file cpu.
+lat() {
+    local t0 m
+    t0=$(ticks "$2")
+    m=$(nice -n 0 $B/bench_region file "$1/bar0" lat "$LAT_N" 0x04 | med_us)
+    awk -v a="$t0" -v b="$(ticks "$2")" -v hz="$(getconf CLK_TCK)" -v n="$LAT_N" \
+        'BEGIN { printf "%.2f\n", (b - a) / hz / n * 1e6 }' >"$D/cpu"
+    echo "$m"
+}
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 b_un= b_tr= b_st= b_fi=
 for ((round = 1; round <= ROUNDS; round++)); do
-    untraced=$(lat "$DEV")
+    untraced=$(lat "$DEV" "$DAEMON"); c_un=$(cat "$D/cpu")
     # a reader that reads: its copy shows the mark once it is attached
     cat "$DEV/trace" >"$D/copy" & reader=$!
     wait_for "echo ready >$DEV/trace 2>/dev/null && grep -q 'MARK ready' $D/copy" 50
-    traced=$(lat "$DEV")
+    traced=$(lat "$DEV" "$DAEMON"); c_tr=$(cat "$D/cpu")
     kill "$reader"; wait "$reader" 2>/dev/null
     lines=$(wc -l <"$D/copy")
     # a reader that never reads
     exec 3<"$DEV/trace"
-    stalled=$(lat "$DEV")
+    stalled=$(lat "$DEV" "$DAEMON"); c_st=$(cat "$D/cpu")
     exec 3<&-
-    file=$(lat "$D/mnt2/edu2")
+    file=$(lat "$D/mnt2/edu2" "$DAEMON2"); c_fi=$(cat "$D/cpu")
     echo "round $round: untraced $untraced us, traced $traced us ($lines lines copied), stalled $stalled us, -o trace $file us"
     awk -v u="$untraced" -v t="$traced" -v s="$stalled" -v f="$file" \
         'BEGIN { printf "round ratios: traced %.3f x, stalled %.3f x, -o trace %.3f x (aim: traced <= 1.1 x)\n", t / u, s / u, f / u }'
+    echo "round $round: daemon CPU per read: untraced $c_un us, traced $c_tr us, stalled $c_st us, -o trace $c_fi us"
+    awk -v u="$c_un" -v t="$c_tr" -v s="$c_st" -v f="$c_fi" \
+        'BEGIN { printf "round CPU ratios: traced %.3f x, stalled %.3f x, -o trace %.3f x\n", t / u, s / u, f / u }'
     b_un=$(best "$b_un" "$untraced") b_tr=$(best "$b_tr" "$traced")
     b_st=$(best "$b_st" "$stalled") b_fi=$(best "$b_fi" "$file")
 done
