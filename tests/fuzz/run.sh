@@ -95,7 +95,7 @@ else
 fi
 # What vfiofs-replay reads: trace lines and whole traces (trace/); seeds kept
 # in tests/fuzz/corpus/.
-TRACE="tests/fuzz/fuzz_trace.c trace/trace_names.c trace/trace_line.c trace/trace_header.c
+TRACE="tests/fuzz/fuzz_trace.c trace/trace_names.c trace/trace_line.c trace/trace_digits.c trace/trace_header.c
 	trace/trace_reader.c trace/trace_collapse.c trace/trace_iova.c trace/trace_compare.c
 	trace/trace_report.c trace/trace_diff.c"
 n=0
