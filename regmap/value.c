@@ -63,10 +63,28 @@ int regmap_value_parse(const char *text, size_t len, unsigned bits, const GArray
 	return err;
 }
 
+/*
+ * By hand, not snprintf: this runs on every named read, and printf's
+ * machinery cost more instructions than the rest of the daemon's part of it.
+ */
 size_t regmap_value_text(uint64_t value, unsigned bits, char *buf)
 {
-	if (bits == 1)
-		return (size_t)snprintf(buf, REGMAP_VALUE_TEXT_MAX, "%u", (unsigned)(value & 1));
-	return (size_t)snprintf(buf, REGMAP_VALUE_TEXT_MAX, "0x%0*" PRIx64, (int)((bits + 3) / 4),
-				value);
+	static const char digit[] = "0123456789abcdef";
+	unsigned digits = CLAMP((bits + 3) / 4, 1u, 16u);
+	size_t n = 2;
+
+	if (bits == 1) {
+		buf[0] = (char)('0' + (value & 1));
+		buf[1] = '\0';
+		return 1;
+	}
+	/* "0x", at least the register's width in hex digits, more if the value has them. */
+	while (digits < 16 && value >> (4 * digits))
+		digits++;
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (unsigned i = 0; i < digits; i++)
+		buf[n++] = digit[(value >> (4 * (digits - 1 - i))) & 0xf];
+	buf[n] = '\0';
+	return n;
 }

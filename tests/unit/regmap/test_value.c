@@ -5,6 +5,8 @@
 
 #include <CUnit/CUnit.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static int parse(const char *text, unsigned bits, const GArray *enums, uint64_t *v)
@@ -100,6 +102,19 @@ static void test_format(void)
 	CU_ASSERT_STRING_EQUAL(buf, "0x5");
 	regmap_value_text(0x1ff, 9, buf);
 	CU_ASSERT_STRING_EQUAL(buf, "0x1ff");
+	/* Every width against printf, values that fit and values wider than the width. */
+	for (unsigned bits = 2; bits <= 64; bits++) {
+		static const uint64_t values[] = { 0, 1, 0xa5, 0x123456789abcdefull, UINT64_MAX };
+
+		for (size_t i = 0; i < G_N_ELEMENTS(values); i++) {
+			char want[32];
+			size_t n = regmap_value_text(values[i], bits, buf);
+
+			snprintf(want, sizeof(want), "0x%0*" PRIx64, (int)((bits + 3) / 4), values[i]);
+			CU_ASSERT_STRING_EQUAL(buf, want);
+			CU_ASSERT_EQUAL(n, strlen(want));
+		}
+	}
 }
 
 static CU_TestInfo tests[] = {
