@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vfu_wire.h"
+
 enum {
 	CMD_VERSION = 1, CMD_DMA_MAP = 2, CMD_REGION_READ = 9, CMD_REGION_WRITE = 10,
 	CMD_DMA_READ = 11, CMD_DMA_WRITE = 12,
@@ -71,31 +73,8 @@ static double now_us(void)
 
 static void send_all(const void *buf, size_t len, int fd)
 {
-	struct iovec iov = { (void *)buf, len };
-	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		m.msg_control = u.b;
-		m.msg_controllen = sizeof(u.b);
-		CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
-		CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
-		CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof(int));
-	}
-	while (iov.iov_len) {
-		ssize_t n = sendmsg(sock, &m, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			die("send failed");
-		iov.iov_base = (char *)iov.iov_base + n;
-		iov.iov_len -= n;
-		m.msg_control = NULL;      /* the descriptor goes with the first byte */
-		m.msg_controllen = 0;
-	}
+	if (vfu_wire_send(sock, buf, len, fd) != 0)
+		die("send failed");
 }
 
 /* Reads exactly len bytes; descriptors that come along are closed (none are asked for). */

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vfu_wire.h"
+
 enum { CMD_VERSION = 1, CMD_DMA_MAP = 2, CMD_DMA_UNMAP = 3 };
 #define FLAG_REPLY 1
 #define FLAG_ERROR 0x20
@@ -60,21 +62,7 @@ static double now_us(void)
 
 static void send_msg(int sock, const void *buf, size_t len, int fd)
 {
-	struct iovec iov = { (void *)buf, len };
-	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(int))]; } u;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		m.msg_control = u.b;
-		m.msg_controllen = sizeof(u.b);
-		CMSG_FIRSTHDR(&m)->cmsg_level = SOL_SOCKET;
-		CMSG_FIRSTHDR(&m)->cmsg_type = SCM_RIGHTS;
-		CMSG_FIRSTHDR(&m)->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&m)), &fd, sizeof(int));
-	}
-	/* Messages this small go in one piece on a stream socket with room. */
-	if (sendmsg(sock, &m, MSG_NOSIGNAL) != (ssize_t)len)
+	if (vfu_wire_send(sock, buf, len, fd) != 0)
 		die("send", strerror(errno));
 }
 
