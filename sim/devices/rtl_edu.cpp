@@ -1,17 +1,51 @@
 /*
  * rtl_edu: the Verilog edu (sim/rtl/edu.v) served over vfio-user.
  *
- *     rtl_edu [-v] [--intx] [--max-cycles N] [--step-cycles N] [--free-running] SOCKET
+ *     rtl_edu [--ident VALUE] [-v] [--intx] [--max-cycles N] [--step-cycles N]
+ *             [--free-running] SOCKET
  *
  * The declaration below is QEMU 7.2's edu as a guest sees it: 1234:11e8,
  * subsystem 1af4:1100, revision 0x10, class 0xff0000, BAR0 1 MiB of MMIO,
  * one MSI vector and INTA#. --intx makes the device use INTx instead of MSI
  * (vfio-user does not tell a server which interrupt index its client enabled).
+ * --ident sets what register 0x00 reads (default QEMU's 0x010000ed): the
+ * same design as another revision, for a trace diff that has a real
+ * difference to find.
  */
 #include "Vedu.h"
 #include "verilated.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
 #include "../bridge/bridge.h"
+
+/* Takes "--ident VALUE" out of argv (the rest goes to the bridge); false on a bad value. */
+static bool
+take_ident(int &argc, char **argv, uint32_t &ident)
+{
+    for (int i = 1; i + 1 < argc; i++) {
+        char *end;
+        unsigned long v;
+
+        if (strcmp(argv[i], "--ident") != 0) {
+            continue;
+        }
+        errno = 0;
+        v = strtoul(argv[i + 1], &end, 0);
+        if (errno || *end || end == argv[i + 1] || v > 0xffffffffUL) {
+            fprintf(stderr, "rtl_edu: --ident takes a 32-bit number, not '%s'\n", argv[i + 1]);
+            return false;
+        }
+        ident = (uint32_t)v;
+        memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof(*argv));
+        argc -= 2;
+        break;
+    }
+    return true;
+}
 
 int
 main(int argc, char **argv)
@@ -23,7 +57,12 @@ main(int argc, char **argv)
     VerilatedContext vctx;
     Vedu top(&vctx);
     sim_ports ports;
+    uint32_t ident = 0x010000ed;
 
+    if (!take_ident(argc, argv, ident)) {
+        return 2;
+    }
+    top.ident = ident;
     SIM_BIND_PORTS(ports, &top);
     return sim_serve(argc, argv, decl, ports);
 }

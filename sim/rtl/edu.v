@@ -2,7 +2,9 @@
 // Verilog, behind sim/'s vfio-user bridge (ports: doc/guide.md, "Driving
 // your RTL"). Register for register what the device shows through VFIO:
 //
-//   0x00 ident 0x010000ed          0x04 liveness: reads the inverse of a write
+//   0x00 ident (the input ident: rtl_edu gives QEMU's 0x010000ed unless told
+//        otherwise, a board revision that differs from the model's)
+//                                  0x04 liveness: reads the inverse of a write
 //   0x08 factorial (32-bit, wraps) 0x20 status: bit 0 busy, bit 7 irq when done
 //   0x24 interrupt status          0x60 raise (ORed into 0x24)  0x64 acknowledge
 //   0x80 DMA source  0x88 destination  0x90 count  0x98 command
@@ -28,9 +30,9 @@ module edu #(
 ) (
     input  logic        clk,
     input  logic        rst,
+    input  logic [31:0] ident,
     `include "endpoint_ports.vh"
 );
-    localparam logic [31:0] IDENT = 32'h010000ed;
     localparam logic [63:0] BUF_BASE = 64'h40000;
     localparam logic [63:0] BUF_SIZE = 64'h1000;
     localparam logic [63:0] RAM_MASK = 64'h0fff_ffff;
@@ -62,7 +64,7 @@ module edu #(
         rval = ~64'h0;
         if (acc_ok) begin
             case (off)
-            32'h00: rval = {32'h0, IDENT};
+            32'h00: rval = {32'h0, ident};
             32'h04: rval = {32'h0, addr4};
             32'h08: rval = {32'h0, fact};
             32'h20: rval = {32'h0, 24'h0, irqfact, 6'h0, computing};
