@@ -71,7 +71,7 @@ fi
 # kernel that has it. VFIOFS_SKIP_IOMMUFD=1 leaves the stage out.
 ifd_p=0 ifd_f=0
 if [ "$#" = 0 ] && [ "${VFIOFS_SKIP_IOMMUFD:-0}" != 1 ]; then
-    IOMMUFD_SCENARIOS="t_iommufd.sh t_dma.sh t_irq.sh t_regions.sh t_irq_handoff.sh t_attach.sh t_info.sh t_map.sh t_vfio_user.sh"
+    IOMMUFD_SCENARIOS="t_iommufd.sh t_dma.sh t_dma_limits.sh t_irq.sh t_regions.sh t_irq_handoff.sh t_attach.sh t_info.sh t_map.sh t_vfio_user.sh"
     # shellcheck disable=SC2086 # one scenario per word
     bash tests/guest/run.sh --iommufd --timeout 2400 --env VFIOFS_TEST_IOMMU=iommufd -- \
         sh tests/kernel/all.sh $IOMMUFD_SCENARIOS 2>&1 | tee "$log/iommufd"

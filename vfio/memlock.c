@@ -27,12 +27,23 @@ static bool has_ipc_lock(void)
 	return caps && (g_ascii_strtoull(caps, NULL, 16) >> CAP_IPC_LOCK) & 1;
 }
 
-/* What the kernel counts as locked already (VFIO's pins included), in bytes. */
+/* A "NNN kB" field of /proc/self/status in bytes; 0 if missing. */
+static uint64_t status_bytes(const char *field)
+{
+	g_autofree char *kb = status_field(field);
+
+	return kb ? g_ascii_strtoull(kb, NULL, 10) * 1024 : 0;
+}
+
+/*
+ * What the kernel counts as locked already, in bytes: the type1 container
+ * charges its pins to VmLck (locked_vm), iommufd to VmPin (pinned_vm; its
+ * limit check is on the user's total, of which this is our part), so the
+ * sum holds the pins of either interface.
+ */
 static uint64_t locked_now(void)
 {
-	g_autofree char *vmlck = status_field("VmLck");
-
-	return vmlck ? g_ascii_strtoull(vmlck, NULL, 10) * 1024 : 0;
+	return status_bytes("VmLck") + status_bytes("VmPin");
 }
 
 bool vfio_memlock_check(uint64_t size, GError **err)

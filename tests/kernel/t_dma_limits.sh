@@ -9,15 +9,26 @@ as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # -- the locked-memory limit, as the owner of the group file --------------------
 G=$(basename "$(readlink "/sys/bus/pci/devices/$VFIOFS_EDU0/iommu_group")")
-chown nobody "/dev/vfio/$G"
+# The files an ordinary user needs: the group file (type1), or /dev/iommu
+# and the device's cdev (the iommufd pass: VFIOFS_TEST_IOMMU=iommufd).
+if [ "${VFIOFS_TEST_IOMMU:-}" = iommufd ]; then
+    USER_FILES="/dev/iommu /dev/vfio/devices/$(ls "/sys/bus/pci/devices/$VFIOFS_EDU0/vfio-dev")"
+else
+    USER_FILES=/dev/vfio/$G
+fi
+# shellcheck disable=SC2086 # one or two paths
+chown nobody $USER_FILES
 chmod 0666 /dev/fuse  # as udev leaves it on a normal system; the guest has no udev
 mkdir -p "$M" && chown nobody "$M" "$WORK" && chmod 755 "$WORK"
 t_begin unprivileged-mount
 # 1 MiB of locked memory: a 512 KiB buffer fits, a second 1 MiB one does not.
 ( ulimit -l 1024 && exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$VFIOFS" "$M" -f -o "device=$VFIOFS_EDU0,iova_max=0xfffffff" ) 2>"$M.log" &
+    "$VFIOFS" "$M" -f ${VFIOFS_TEST_IOMMU:+-o iommu=$VFIOFS_TEST_IOMMU} \
+        -o "device=$VFIOFS_EDU0,iova_max=0xfffffff" ) 2>"$M.log" &
 VFIOFS_PID=$!
-wait_until 30 _mounted_or_dead "$M" "$VFIOFS_PID" && is_mounted "$M" && t_pass || t_fail "log: $(cat "$M.log")"
+wait_until 30 _mounted_or_dead "$M" "$VFIOFS_PID" && is_mounted "$M" &&
+    expect_eq "$(as_nobody cat "$M/container" | awk '$1 == "iommu" { print $2 }')" "$KERNEL_IOMMU" "the interface" &&
+    t_pass || t_fail "log: $(cat "$M.log")"
 
 t_begin over-memlock-is-ENOMEM-with-log-line-before-allocating
 # The mount is the user's: without allow_other even root cannot look in.
@@ -37,7 +48,8 @@ expect_eq "$r" ENOMEM "sizing over the limit" &&
 t_begin existing-buffers-keep-working
 round_trip as_nobody && t_pass || t_fail "edu round trip after the refusal"
 vfiofs_umount "$M"
-chown root "/dev/vfio/$G"
+# shellcheck disable=SC2086
+chown root $USER_FILES
 
 # -- huge pages -----------------------------------------------------------------
 t_begin hugepages-fallback-without-reserve
