@@ -221,11 +221,14 @@ static int open_cdev(const char *pci_addr, const char *name, GError **err)
 
 /*
  * Binds the device file to the iommufd.  The kernel says EBUSY when the
- * device's group is open (type1) or the group is not viable, and EINVAL
- * when another descriptor of the device file has it (another iommufd).
- * Busy is asked again for a few seconds: a mount that was just unmounted
- * holds its devices for a moment after umount(8) returns (as with the
- * group files).
+ * device's group is open (type1), EPERM when the group is not viable
+ * (another device of it bound to a host driver that does DMA: Linux 6.12's
+ * iommu_device_claim_dma_owner), and EINVAL when another descriptor of the
+ * device file has it (another iommufd).  Either refusal is explained by
+ * the group's members when one of them holds it, as the type1 container
+ * says it (EBUSY, the same line).  Busy is asked again for a few seconds:
+ * a mount that was just unmounted holds its devices for a moment after
+ * umount(8) returns (as with the group files).
  */
 static bool bind_device(struct vfio_backend *k, struct vfio_device *d, int fd, const char *cdev,
 			GError **err)
@@ -241,14 +244,16 @@ static bool bind_device(struct vfio_backend *k, struct vfio_device *d, int fd, c
 			return true;
 		if (e == EINVAL)
 			e = EBUSY;
-		if (e != EBUSY)
+		if (e != EBUSY && e != EPERM)
 			break;
 		/* Not viable: no point in waiting. */
 		if ((blockers = vfio_sysfs_group_blockers(d->group)))
 			break;
+		if (e == EPERM)
+			break;
 		g_usleep(50000);
 	}
-	if (e == EBUSY && blockers)
+	if ((e == EBUSY || e == EPERM) && blockers)
 		vfio_set_error(err, EBUSY,
 			       "%s: IOMMU group %d is not viable: %s; bind every device of the group to "
 			       "vfio-pci or unbind it (ls /sys/kernel/iommu_groups/%d/devices)",
