@@ -76,6 +76,15 @@ static void replay_write(struct replay *p, const struct trace_item *a, struct tr
 	now->ev.err = rc < 0 ? -rc : 0;
 }
 
+/* A BUFW, addresses of moved buffers in it rewritten (compared as recorded, as writes are). */
+static int replay_buffer_write(struct replay *p, const struct trace_item *a)
+{
+	g_autoptr(GBytes) moved = trace_iova_rewrite_bytes(p->iova, a->ev.bytes, a->ev.offset);
+
+	return replay_device_buffer_write(p->dev, a->ev.name, a->ev.offset,
+					  moved ? moved : a->ev.bytes);
+}
+
 static void replay_map(struct replay *p, const struct trace_item *a, struct trace_item *now)
 {
 	uint64_t iova = 0;
@@ -153,7 +162,7 @@ static void replay_item(struct replay *p, const struct trace_item *a)
 		rc = replay_device_unmap(p->dev, a->ev.name);
 		break;
 	case TRACE_BUFW:
-		rc = replay_device_buffer_write(p->dev, a->ev.name, a->ev.offset, a->ev.bytes);
+		rc = replay_buffer_write(p, a);
 		break;
 	case TRACE_BUFR:
 		rc = replay_device_buffer_sha256(p->dev, a->ev.name, a->ev.offset, a->ev.size,

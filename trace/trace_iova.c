@@ -1,6 +1,8 @@
 /* IOVA rewriting by buffer name (see trace_iova.h). */
 #include "trace/trace_iova.h"
 
+#include <string.h>
+
 struct buffer {
 	uint64_t iova, size;    /* as recorded */
 	uint64_t now;
@@ -88,4 +90,45 @@ uint64_t trace_iova_rewrite(const struct trace_iova_map *m, uint64_t value, unsi
 	if (width == 4 && now > UINT32_MAX)
 		return value;
 	return now;
+}
+
+/* Does any buffer lie elsewhere now than recorded? Only then can bytes need rewriting. */
+static bool any_moved(const struct trace_iova_map *m)
+{
+	GHashTableIter it;
+	gpointer val;
+
+	g_hash_table_iter_init(&it, m->buffers);
+	while (g_hash_table_iter_next(&it, NULL, &val)) {
+		const struct buffer *b = val;
+
+		if (b->has_now && b->now != b->iova)
+			return true;
+	}
+	return false;
+}
+
+GBytes *trace_iova_rewrite_bytes(const struct trace_iova_map *m, GBytes *bytes, uint64_t offset)
+{
+	gsize n = 0;
+	const guint8 *p = bytes ? g_bytes_get_data(bytes, &n) : NULL;
+	guint8 *out = NULL;
+
+	if (!p || !any_moved(m))
+		return NULL;
+	/* the first word that starts at an 8-byte aligned offset of the buffer */
+	for (gsize i = (8 - offset % 8) % 8; i + 8 <= n; i += 8) {
+		uint64_t le, v, now;
+
+		memcpy(&le, p + i, sizeof(le));
+		v = GUINT64_FROM_LE(le);
+		now = trace_iova_rewrite(m, v, 8);
+		if (now == v)
+			continue;
+		if (!out)
+			out = g_memdup2(p, n);
+		le = GUINT64_TO_LE(now);
+		memcpy(out + i, &le, sizeof(le));
+	}
+	return out ? g_bytes_new_take(out, n) : NULL;
 }

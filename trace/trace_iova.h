@@ -31,3 +31,14 @@ bool trace_iova_locate(const struct trace_iova_map *m, uint64_t value, unsigned 
 
 /* value, rewritten to the same place in the same buffer now, when it is inside one. */
 uint64_t trace_iova_rewrite(const struct trace_iova_map *m, uint64_t value, unsigned width);
+
+/*
+ * Bytes a script wrote into a buffer at offset (a BUFW line) with every
+ * 8-byte little-endian word at an 8-byte aligned offset of the buffer that
+ * points into a recorded buffer rewritten, as trace_iova_rewrite does for a
+ * register write: the addresses in a descriptor ring.  NULL when nothing
+ * changes, which is always the case while every buffer has its recorded
+ * IOVA (a replay on a fresh mount), so data is never touched there.
+ * Narrower words are left alone (lengths and flags, as for registers).
+ */
+GBytes *trace_iova_rewrite_bytes(const struct trace_iova_map *m, GBytes *bytes, uint64_t offset);

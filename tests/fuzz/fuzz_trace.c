@@ -2,17 +2,40 @@
  * libFuzzer targets over the trace format (trace/), what vfiofs-replay reads
  * from untrusted files:
  *   1 trace_line   one line through trace_event_parse; what parses prints
- *                  back to a line that parses to the same text again
+ *                  back to a line that parses to the same text again; a
+ *                  BUFW's bytes through the replay's address rewriting
+ *                  (a buffer moved), which keeps their length
  *   2 trace_file   a whole trace through the reader; one that reads fine
  *                  diffs against itself with nothing differing
  */
 #include "fuzz.h"
 #include "trace/trace_diff.h"
+#include "trace/trace_iova.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+/* What vfiofs-replay does to a BUFW's bytes once a buffer lies elsewhere. */
+static void rewrite_bufw(const struct trace_event *ev)
+{
+	struct trace_iova_map *m;
+	GBytes *out;
+
+	if (ev->kind != TRACE_BUFW)
+		return;
+	m = trace_iova_map_new();
+	trace_iova_map_add(m, "moved", 0x1000, 0x100000);
+	trace_iova_map_set_now(m, "moved", 0x7000000);
+	trace_iova_map_add(m, ev->name, ev->offset, 0x1000);
+	out = trace_iova_rewrite_bytes(m, ev->bytes, ev->offset);
+	if (out && g_bytes_get_size(out) != g_bytes_get_size(ev->bytes))
+		__builtin_trap();
+	if (out)
+		g_bytes_unref(out);
+	trace_iova_map_free(m);
+}
 
 static void trace_line(const uint8_t *data, size_t size)
 {
@@ -20,6 +43,7 @@ static void trace_line(const uint8_t *data, size_t size)
 	GString *out = g_string_new(NULL), *out2 = g_string_new(NULL);
 
 	if (trace_event_parse((const char *)data, size, &ev, NULL)) {
+		rewrite_bufw(&ev);
 		trace_event_format(&ev, out);
 		/* the printed line (without its newline) is accepted and prints the same */
 		if (!trace_event_parse(out->str, out->len - 1, &again, NULL))

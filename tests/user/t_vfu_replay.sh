@@ -1,6 +1,7 @@
 # vfiofs-replay against the model (tests/user/servers/vfu_edu.c) through a real
 # mount, with HAND-WRITTEN traces: exit 0 when every read matches (a poll, an
-# interrupt, a buffer filled, an IOVA the replay cannot have and rewrites,
+# interrupt, a buffer filled, an IOVA the replay cannot have and rewrites
+# (in a register write and in a descriptor written into a buffer),
 # message DMA by the model, a buffer read compared by SHA-256); exit 1 with
 # the register and offset named when an expected value differs; exit 2 on a
 # bad line, with no device access at all (the model counts the scratch
@@ -73,6 +74,46 @@ out=$("$REPLAY" "$WORK/good.trace" "$D" 2>&1); rc=$?
 expect_eq "replay with the recorded IOVA taken: IOVA rewritten, exit 0 ($(tail -1 <<<"$out"))" "$rc" 0
 expect_eq "the rewritten DMA moved the buffer's bytes into BAR2" "$(file_hex "$D/bar2" 0x100 16)" "$PAT"
 rm -f "$M/dma/blocker"
+
+# A descriptor in a buffer: the address of src the script wrote into ring
+# follows src when src lands elsewhere (its recorded IOVA taken again), so
+# the model's DMA of the ring into BAR2 carries src's new address; the
+# replay's own recording (edu/trace) shows the rewritten BUFW.
+le64() { python3 -c "import sys; print(int(sys.argv[1], 0).to_bytes(8, 'little').hex())" "$1"; }
+REC_RING=0x7100000
+cat >"$WORK/ring.trace" <<TRACE
+# vfiofs-trace 1 edu 4e58:0001 vfio-user
+1 10 MAP src $REC_IOVA 4096
+2 20 MAP ring $REC_RING 4096
+3 30 BUFW ring 0x0 $(le64 $((REC_IOVA + 0x10)))$(le64 0x10)
+4 40 W bar0 0x80 8 $(printf '0x%016x' $((REC_RING))) DMA_SRC
+5 50 W bar0 0x88 8 0x0000000000000100 DMA_DST
+6 60 W bar0 0x90 8 0x0000000000000010 DMA_COUNT
+7 70 W bar0 0x98 8 0x0000000000000001 DMA_CMD
+8 80 R bar0 0xa0 4 0x00000000 DMA_RESULT
+9 90 UNMAP ring
+10 100 UNMAP src
+TRACE
+: >"$M/dma/blocker"
+setfattr -n user.vfio.iova -v "$((REC_IOVA))" "$M/dma/blocker"
+truncate -s 4096 "$M/dma/blocker"
+cat "$D/trace" >"$WORK/replayed" & RECORDER=$!
+echo "$RECORDER" >>"$WORK/pids"
+wait_until 5 sh -c "echo ready >'$D/trace' && grep -q 'MARK ready' '$WORK/replayed'" ||
+    not_ok "the recorder of edu/trace started"
+out=$("$REPLAY" "$WORK/ring.trace" "$D" 2>&1); rc=$?
+echo done >"$D/trace"
+wait_until 5 grep -q 'MARK done' "$WORK/replayed"
+kill "$RECORDER"; wait "$RECORDER" 2>/dev/null
+rm -f "$M/dma/blocker"
+expect_eq "a ring holding src's address replays with src moved: exit 0 ($(tail -1 <<<"$out"))" "$rc" 0
+NEW_SRC=$(awk '$3 == "MAP" && $4 == "src" { print $5 }' "$WORK/replayed")
+[ -n "$NEW_SRC" ] && [ "$((NEW_SRC))" != "$((REC_IOVA))" ] &&
+    ok "src landed elsewhere ($NEW_SRC)" || not_ok "src's IOVA in the replay: '$NEW_SRC'"
+expect_eq "the ring's address now points into src where it lies now" \
+    "$(file_hex "$D/bar2" 0x100 16)" "$(le64 $((NEW_SRC + 0x10)))$(le64 0x10)"
+check "the replay's recording shows the rewritten ring" \
+    grep -q " BUFW ring 0x0 $(le64 $((NEW_SRC + 0x10)))$(le64 0x10)\$" "$WORK/replayed"
 
 # A changed expected value: exit 1, the register and its offset in the report.
 sed 's/^1 10 R bar0 0x0 4 0x56465531 IDENT$/1 10 R bar0 0x0 4 0x56465532 IDENT/' \
