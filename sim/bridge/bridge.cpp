@@ -667,6 +667,21 @@ block_stop_signals()
 
 } // namespace
 
+const char *
+sim_take_option(int &argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], name) == 0) {
+            const char *value = argv[i + 1];
+
+            memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof(*argv));
+            argc -= 2;
+            return value;
+        }
+    }
+    return nullptr;
+}
+
 int
 sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports)
 {

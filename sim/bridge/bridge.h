@@ -95,4 +95,10 @@ struct sim_ports {
  */
 int sim_serve(int argc, char **argv, const sim_device &decl, sim_ports &ports);
 
+/*
+ * A device's own "NAME VALUE" option taken out of argv before sim_serve()
+ * sees it: its VALUE, or nullptr when argv does not have it.
+ */
+const char *sim_take_option(int &argc, char **argv, const char *name);
+
 #endif

@@ -24,21 +24,13 @@ main(int argc, char **argv)
     VerilatedContext vctx;
     Vbroken top(&vctx);
     sim_ports ports;
+    const char *mode_name = sim_take_option(argc, argv, "--mode");   /* ours; the rest goes to the bridge */
     int mode = -1;
 
-    /* --mode is ours; the rest goes to the bridge. */
-    for (int i = 1; i + 1 < argc; i++) {
-        if (strcmp(argv[i], "--mode") != 0) {
-            continue;
+    for (int m = 0; mode_name && m < 3; m++) {
+        if (strcmp(mode_name, modes[m]) == 0) {
+            mode = m;
         }
-        for (int m = 0; m < 3; m++) {
-            if (strcmp(argv[i + 1], modes[m]) == 0) {
-                mode = m;
-            }
-        }
-        memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof(*argv));
-        argc -= 2;
-        break;
     }
     if (mode < 0) {
         fprintf(stderr, "usage: %s --mode hang|flood|storm [-v] [--max-cycles N] SOCKET\n", argv[0]);

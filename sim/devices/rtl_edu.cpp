@@ -18,32 +18,27 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "../bridge/bridge.h"
 
-/* Takes "--ident VALUE" out of argv (the rest goes to the bridge); false on a bad value. */
+/* What --ident VALUE says register 0x00 reads (default QEMU's); false on a bad value. */
 static bool
 take_ident(int &argc, char **argv, uint32_t &ident)
 {
-    for (int i = 1; i + 1 < argc; i++) {
-        char *end;
-        unsigned long v;
+    const char *text = sim_take_option(argc, argv, "--ident");
+    char *end;
+    unsigned long v;
 
-        if (strcmp(argv[i], "--ident") != 0) {
-            continue;
-        }
-        errno = 0;
-        v = strtoul(argv[i + 1], &end, 0);
-        if (errno || *end || end == argv[i + 1] || v > 0xffffffffUL) {
-            fprintf(stderr, "rtl_edu: --ident takes a 32-bit number, not '%s'\n", argv[i + 1]);
-            return false;
-        }
-        ident = (uint32_t)v;
-        memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof(*argv));
-        argc -= 2;
-        break;
+    if (!text) {
+        return true;
     }
+    errno = 0;
+    v = strtoul(text, &end, 0);
+    if (errno || *end || end == text || v > 0xffffffffUL) {
+        fprintf(stderr, "rtl_edu: --ident takes a 32-bit number, not '%s'\n", text);
+        return false;
+    }
+    ident = (uint32_t)v;
     return true;
 }
 
