@@ -6,31 +6,30 @@
 #include <string.h>
 #include <sys/resource.h>
 
-/* A field of /proc/self/status, as text after the colon; NULL if missing. */
-static char *status_field(const char *field)
+/* A field of /proc/self/status's text, as text after the colon; NULL if missing. */
+static char *status_field(const char *status, const char *field)
 {
-	g_autofree char *text = NULL;
 	g_autofree char *key = g_strdup_printf("\n%s:", field);
-	const char *at, *end;
+	const char *at = strstr(status, key), *end;
 
-	if (!g_file_get_contents("/proc/self/status", &text, NULL, NULL) || !(at = strstr(text, key)))
+	if (!at)
 		return NULL;
 	at += strlen(key);
 	end = strchrnul(at, '\n');
 	return g_strstrip(g_strndup(at, end - at));
 }
 
-static bool has_ipc_lock(void)
+static bool has_ipc_lock(const char *status)
 {
-	g_autofree char *caps = status_field("CapEff");
+	g_autofree char *caps = status_field(status, "CapEff");
 
 	return caps && (g_ascii_strtoull(caps, NULL, 16) >> CAP_IPC_LOCK) & 1;
 }
 
 /* A "NNN kB" field of /proc/self/status in bytes; 0 if missing. */
-static uint64_t status_bytes(const char *field)
+static uint64_t status_bytes(const char *status, const char *field)
 {
-	g_autofree char *kb = status_field(field);
+	g_autofree char *kb = status_field(status, field);
 
 	return kb ? g_ascii_strtoull(kb, NULL, 10) * 1024 : 0;
 }
@@ -41,19 +40,25 @@ static uint64_t status_bytes(const char *field)
  * limit check is on the user's total, of which this is our part), so the
  * sum holds the pins of either interface.
  */
-static uint64_t locked_now(void)
+static uint64_t locked_now(const char *status)
 {
-	return status_bytes("VmLck") + status_bytes("VmPin");
+	return status_bytes(status, "VmLck") + status_bytes(status, "VmPin");
 }
 
 bool vfio_memlock_check(uint64_t size, GError **err)
 {
+	g_autofree char *status = NULL;
 	struct rlimit lim;
 	uint64_t locked;
 
-	if (getrlimit(RLIMIT_MEMLOCK, &lim) < 0 || lim.rlim_cur == RLIM_INFINITY || has_ipc_lock())
+	if (getrlimit(RLIMIT_MEMLOCK, &lim) < 0 || lim.rlim_cur == RLIM_INFINITY)
 		return true;
-	locked = locked_now();
+	/* Read once: the capability and both counts come from the same text (none: nothing known). */
+	if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+		status = g_strdup("");
+	if (has_ipc_lock(status))
+		return true;
+	locked = locked_now(status);
 	if (locked + size <= lim.rlim_cur)
 		return true;
 	vfio_set_error(err, ENOMEM,
