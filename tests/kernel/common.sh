@@ -48,6 +48,30 @@ vfiofs_umount() {
 }
 
 # sysfs_u8 ADDR OFFSET: one byte of the device's config space as the kernel sees it, 0x%02x.
+# The chipset's SATA (00:1f.2) and SMBus (00:1f.3) functions share an IOMMU
+# group, and the guest uses neither. group_split DRIVER: SATA to vfio-pci,
+# SMBus to the host driver DRIVER, so that the group is not viable; sets
+# SPLIT_A, SPLIT_B and SPLIT_G (the group); fails when the testbed lacks them.
+# group_unsplit: both unbound again, their overrides cleared.
+SPLIT_A=0000:00:1f.2 SPLIT_B=0000:00:1f.3
+group_split() {
+    [ -d "/sys/bus/pci/drivers/$1" ] && [ -d "/sys/bus/pci/devices/$SPLIT_A" ] &&
+        [ -d "/sys/bus/pci/devices/$SPLIT_B" ] &&
+        [ "$(readlink "/sys/bus/pci/devices/$SPLIT_A/iommu_group")" = \
+          "$(readlink "/sys/bus/pci/devices/$SPLIT_B/iommu_group")" ] || return 1
+    group_unsplit
+    echo "$1" >"/sys/bus/pci/devices/$SPLIT_B/driver_override" && echo "$SPLIT_B" >/sys/bus/pci/drivers_probe
+    echo vfio-pci >"/sys/bus/pci/devices/$SPLIT_A/driver_override" && echo "$SPLIT_A" >/sys/bus/pci/drivers_probe
+    SPLIT_G=$(basename "$(readlink "/sys/bus/pci/devices/$SPLIT_A/iommu_group")")
+}
+group_unsplit() {
+    local d
+    for d in $SPLIT_A $SPLIT_B; do
+        [ -e "/sys/bus/pci/devices/$d/driver" ] && echo "$d" >"/sys/bus/pci/devices/$d/driver/unbind"
+        echo >"/sys/bus/pci/devices/$d/driver_override"
+    done
+}
+
 sysfs_cfg() {
     od -An -tx1 -v -j "$(($2))" -N "${3:-1}" "/sys/bus/pci/devices/$1/config" | tr -d ' \n'
 }

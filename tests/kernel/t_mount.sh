@@ -76,24 +76,15 @@ else
 fi
 
 t_begin message-group-not-viable
-# The chipset's SATA (00:1f.2) and SMBus (00:1f.3) functions share an IOMMU
-# group, and the guest uses neither: SATA goes to vfio-pci while SMBus is
-# held by a host driver (iosf_mbi_pci, built into the kernel), so the group
-# is not viable.
-A=0000:00:1f.2 B=0000:00:1f.3
-if [ -d /sys/bus/pci/drivers/iosf_mbi_pci ] && [ -d "/sys/bus/pci/devices/$A" ]; then
-    for d in $A $B; do [ -e "/sys/bus/pci/devices/$d/driver" ] && echo "$d" >"/sys/bus/pci/devices/$d/driver/unbind"; done
-    echo iosf_mbi_pci >"/sys/bus/pci/devices/$B/driver_override" && echo "$B" >/sys/bus/pci/drivers_probe
-    echo vfio-pci >"/sys/bus/pci/devices/$A/driver_override" && echo "$A" >/sys/bus/pci/drivers_probe
-    G=$(basename "$(readlink "/sys/bus/pci/devices/$A/iommu_group")")
-    "$REPO/src/vfiofs" "$M" -f -o "device=$A" 2>"$WORK/err"
+# The chipset's SATA goes to vfio-pci while the SMBus function of its group
+# is held by a host driver (iosf_mbi_pci, built into the kernel), so the
+# group is not viable (group_split, tests/kernel/common.sh).
+if group_split iosf_mbi_pci; then
+    "$REPO/src/vfiofs" "$M" -f -o "device=$SPLIT_A" 2>"$WORK/err"
     rc=$?
-    for d in $A $B; do
-        [ -e "/sys/bus/pci/devices/$d/driver" ] && echo "$d" >"/sys/bus/pci/devices/$d/driver/unbind"
-        echo >"/sys/bus/pci/devices/$d/driver_override"
-    done
-    [ "$rc" != 0 ] && grep -q "$A: IOMMU group $G is not viable: $B is bound to iosf_mbi_pci" "$WORK/err" &&
-        grep -q "ls /sys/kernel/iommu_groups/$G/devices" "$WORK/err" && t_pass || t_fail "rc=$rc: $(cat "$WORK/err")"
+    group_unsplit
+    [ "$rc" != 0 ] && grep -q "$SPLIT_A: IOMMU group $SPLIT_G is not viable: $SPLIT_B is bound to iosf_mbi_pci" "$WORK/err" &&
+        grep -q "ls /sys/kernel/iommu_groups/$SPLIT_G/devices" "$WORK/err" && t_pass || t_fail "rc=$rc: $(cat "$WORK/err")"
 else
     t_fail "the testbed lacks 00:1f.2 or the iosf_mbi_pci driver"
 fi
