@@ -17,7 +17,8 @@ size_t trace_digits_dec(char *dst, uint64_t v)
 	return n;
 }
 
-size_t trace_digits_hex(char *dst, uint64_t v, unsigned min_digits)
+/* v in lower-case hex at dst, at least min_digits digits, no "0x" (no NUL); its length. */
+static size_t digits_hex(char *dst, uint64_t v, unsigned min_digits)
 {
 	size_t n = 1;
 
@@ -43,7 +44,7 @@ void trace_append_hex(GString *out, uint64_t v, unsigned min_digits)
 {
 	char buf[2 + 16] = { '0', 'x' };
 
-	g_string_append_len(out, buf, (gssize)(2 + trace_digits_hex(buf + 2, v, min_digits)));
+	g_string_append_len(out, buf, (gssize)(2 + digits_hex(buf + 2, v, min_digits)));
 }
 
 void trace_append_hex_bytes(GString *out, const uint8_t *p, size_t n)

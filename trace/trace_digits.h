@@ -14,8 +14,6 @@
 
 /* v in decimal at dst (no NUL); its length. */
 size_t trace_digits_dec(char *dst, uint64_t v);
-/* v in lower-case hex at dst, at least min_digits digits, no "0x" (no NUL); its length. */
-size_t trace_digits_hex(char *dst, uint64_t v, unsigned min_digits);
 
 void trace_append_dec(GString *out, uint64_t v);
 /* "0x" then v in hex, at least min_digits digits. */
