@@ -25,11 +25,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "vfu_wire.h"
+#include "vfu_client.h"
 
 enum {
 	CMD_VERSION = 1, CMD_DMA_MAP = 2, CMD_REGION_READ = 9, CMD_REGION_WRITE = 10,
@@ -73,7 +72,7 @@ static double now_us(void)
 
 static void send_all(const void *buf, size_t len, int fd)
 {
-	if (vfu_wire_send(sock, buf, len, fd) != 0)
+	if (vfu_client_send(sock, buf, len, fd) != 0)
 		die("send failed");
 }
 
@@ -168,18 +167,10 @@ static size_t transact(uint16_t cmd, const void *payload, size_t len, int fd)
 
 static void connect_to(const char *path)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}";
-	unsigned char v[4 + sizeof(json)] = { 0, 0, 2, 0 };   /* major 0, minor 2, JSON with its NUL */
-
-	if (strlen(path) >= sizeof(a.sun_path))
-		die("socket path too long");
-	strcpy(a.sun_path, path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0)
-		die("cannot connect to the socket");
-	memcpy(v + 4, json, sizeof(json));
-	transact(CMD_VERSION, v, sizeof(v), -1);
+	sock = vfu_client_connect(path);
+	if (sock < 0)
+		die(errno == ENAMETOOLONG ? "socket path too long" : "cannot connect to the socket");
+	transact(CMD_VERSION, vfu_client_version, vfu_client_version_size, -1);
 }
 
 static void region_write64(uint32_t region, uint64_t offset, uint64_t value)

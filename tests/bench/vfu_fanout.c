@@ -20,11 +20,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "vfu_wire.h"
+#include "vfu_client.h"
 
 enum { CMD_VERSION = 1, CMD_DMA_MAP = 2, CMD_DMA_UNMAP = 3 };
 #define FLAG_REPLY 1
@@ -62,7 +61,7 @@ static double now_us(void)
 
 static void send_msg(int sock, const void *buf, size_t len, int fd)
 {
-	if (vfu_wire_send(sock, buf, len, fd) != 0)
+	if (vfu_client_send(sock, buf, len, fd) != 0)
 		die("send", strerror(errno));
 }
 
@@ -99,23 +98,17 @@ static void recv_reply(int sock, uint16_t id, uint16_t cmd, void *body, size_t s
 
 static int connect_to(const char *path)
 {
-	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}";
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	unsigned char msg[sizeof(struct hdr) + 4 + sizeof(json)];
-	struct hdr h = { .id = 0, .cmd = CMD_VERSION, .size = sizeof(msg) };
-	unsigned char reply[64];
-	int sock;
+	unsigned char msg[256], reply[64];
+	struct hdr h = { .id = 0, .cmd = CMD_VERSION, .size = sizeof(h) + vfu_client_version_size };
+	int sock = vfu_client_connect(path);
 
-	if (strlen(path) >= sizeof(a.sun_path))
-		die(path, "socket path too long");
-	strcpy(a.sun_path, path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0)
+	if (h.size > sizeof(msg))
+		die(path, "VERSION too large");
+	if (sock < 0)
 		die(path, strerror(errno));
 	memcpy(msg, &h, sizeof(h));
-	memcpy(msg + sizeof(h), (uint16_t[]){ 0, 2 }, 4);   /* version 0.2 */
-	memcpy(msg + sizeof(h) + 4, json, sizeof(json));
-	send_msg(sock, msg, sizeof(msg), -1);
+	memcpy(msg + sizeof(h), vfu_client_version, vfu_client_version_size);
+	send_msg(sock, msg, h.size, -1);
 	recv_reply(sock, 0, CMD_VERSION, reply, sizeof(reply));
 	return sock;
 }
