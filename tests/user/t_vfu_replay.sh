@@ -8,6 +8,7 @@
 # accesses); a 1 GiB trace and a 10 MiB line in bounded memory; --diff; the
 # Perfetto JSON checked with python3's json module.
 . tests/user/common.sh
+. tests/lib/edu_trace.sh     # edu_trace_record/stop: a copy of DEV/trace
 
 REPLAY=${REPLAY:-$REPO/replay/vfiofs-replay}
 [ -x "$REPLAY" ] || { not_ok "$REPLAY is not built"; exit 1; }
@@ -97,14 +98,11 @@ TRACE
 : >"$M/dma/blocker"
 setfattr -n user.vfio.iova -v "$((REC_IOVA))" "$M/dma/blocker"
 truncate -s 4096 "$M/dma/blocker"
-cat "$D/trace" >"$WORK/replayed" & RECORDER=$!
-echo "$RECORDER" >>"$WORK/pids"
-wait_until 5 sh -c "echo ready >'$D/trace' && grep -q 'MARK ready' '$WORK/replayed'" ||
-    not_ok "the recorder of edu/trace started"
+edu_trace_record "$D" "$WORK/replayed" || not_ok "the recorder of edu/trace started"
+echo "$EDU_TRACE_PID" >>"$WORK/pids"
 out=$("$REPLAY" "$WORK/ring.trace" "$D" 2>&1); rc=$?
-echo done >"$D/trace"
-wait_until 5 grep -q 'MARK done' "$WORK/replayed"
-kill "$RECORDER"; wait "$RECORDER" 2>/dev/null
+edu_trace_stop "$D" "$WORK/replayed"
+_forget_pid "$EDU_TRACE_PID"
 rm -f "$M/dma/blocker"
 expect_eq "a ring holding src's address replays with src moved: exit 0 ($(tail -1 <<<"$out"))" "$rc" 0
 NEW_SRC=$(awk '$3 == "MAP" && $4 == "src" { print $5 }' "$WORK/replayed")
